@@ -1,0 +1,292 @@
+"""The ``partnership-xl`` command: argument parsing and printing only.
+
+Each command parses its options, calls one or two library functions and prints a one-screen
+summary. Input that cannot be used is one plain sentence on stderr and exit code 2.
+
+Exit codes: 0 no error findings; 1 error findings; 2 the input or the command cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from .errors import PartnershipXLError
+
+EPILOG = "Exit codes: 0 no error findings, 1 error findings, 2 the input or the command cannot be used."
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, metavar="FILE", help="settings file (default: partnership-xl.toml beside the register)")
+    common.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date every date rule uses (default: today)")
+    common.add_argument("--quiet", action="store_true", help="print one line (for a scheduled task's log)")
+    common.add_argument("--debug", action="store_true", help="show the full error behind a failure")
+
+    p = argparse.ArgumentParser(
+        prog="partnership-xl",
+        description="Check the council's Partnership Register against the Partnership Policy and write the results back into Excel.",
+        epilog=EPILOG,
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    v = sub.add_parser("validate", parents=[common], epilog=EPILOG, help="check the register and write the annotated copy",
+                       description="Check every partnership against the policy. Writes '<register> - checked <as-of>.xlsx' beside the register "
+                                   "(example: partnership-xl validate \"Partnership Register.xlsx\" --json findings.json).")
+    v.add_argument("register", type=Path, metavar="REGISTER", help="the register workbook (.xlsx; .xlsm, .xls, .xlsb, .ods are read too)")
+    v.add_argument("--out", type=Path, metavar="FILE", help="where to write the annotated copy")
+    v.add_argument("--json", type=Path, metavar="FILE", help="also write the findings as JSON")
+    v.add_argument("--no-workbook", action="store_true", help="do not write the annotated copy")
+    v.add_argument("--sheet", metavar="NAME", help="the register's sheet (default: the sheet whose header matches best)")
+
+    for name, text, desc in (
+        ("scrutiny", "write the annual scrutiny workbook", "The annual report on the register for Scrutiny (policy §8). Example: partnership-xl scrutiny register.xlsx --out scrutiny.xlsx --previous last-year.xlsx"),
+        ("risks", "write the quarterly risk and opportunity extract", "Partnership risks and opportunities for the Executive's quarterly update (policy §8). Example: partnership-xl risks register.xlsx --out risks.xlsx --previous last-quarter.xlsx"),
+    ):
+        r = sub.add_parser(name, parents=[common], epilog=EPILOG, help=text, description=desc)
+        r.add_argument("register", type=Path, metavar="REGISTER", help="the register workbook")
+        r.add_argument("--out", type=Path, metavar="FILE", required=True, help="the workbook to write")
+        r.add_argument("--previous", type=Path, metavar="REGISTER", help="an earlier register to compare with")
+        r.add_argument("--sheet", metavar="NAME", help="the register's sheet")
+
+    t = sub.add_parser("template", parents=[common], epilog=EPILOG, help="write a blank register with drop-down lists and guidance",
+                       description="A blank register to start from. Example: partnership-xl template --out \"Partnership Register.xlsx\"")
+    t.add_argument("--out", type=Path, metavar="FILE", required=True, help="the workbook to write")
+
+    sub.add_parser("rules", parents=[common], epilog=EPILOG, help="list the rule catalogue",
+                   description="Every rule: code, severity, policy clause and finding. Example: partnership-xl rules")
+
+    i = sub.add_parser("init", parents=[common], epilog=EPILOG, help="write a commented partnership-xl.toml with every setting",
+                       description="Write the settings file with every setting and its default. Example: partnership-xl init")
+    i.add_argument("--out", type=Path, metavar="FILE", default=Path("partnership-xl.toml"), help="where to write it (default: ./partnership-xl.toml)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except PartnershipXLError as exc:
+        _err(str(exc), args)
+        return 2
+    except KeyboardInterrupt:
+        _err("Stopped before finishing: nothing was changed; the register is untouched.", args)
+        return 2
+    except MemoryError:
+        _err("The register is too large to check in this computer's memory: split it, or run on a machine with more memory.", args)
+        return 2
+    except Exception as exc:  # an unexpected failure still gets one sentence, never a traceback
+        if getattr(args, "debug", False):
+            raise
+        _err(f"Something unexpected went wrong ({exc.__class__.__name__}: {str(exc)[:200]}); the register is untouched. Run again with --debug and send the output to the developers.", args)
+        return 2
+
+
+def _err(message: str, args: argparse.Namespace) -> None:
+    if getattr(args, "debug", False) and sys.exc_info()[0] is not None:
+        import traceback
+
+        traceback.print_exc()
+    print(f"partnership-xl: {message}", file=sys.stderr)
+
+
+def _as_of(args: argparse.Namespace) -> date:
+    if not args.as_of:
+        return date.today()
+    try:
+        return date.fromisoformat(args.as_of)
+    except ValueError:
+        raise PartnershipXLError(f"--as-of '{args.as_of}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31.") from None
+
+
+def _settings(args: argparse.Namespace, register: Path | None):
+    from .config import find_config, load_settings
+
+    return load_settings(find_config(register, args.config))
+
+
+def _check(args: argparse.Namespace, register: Path, settings, as_of: date, progress):
+    from .engine import check
+
+    with progress.stage(f"Checking {register.name}"):
+        return check(register, settings, as_of, sheet=getattr(args, "sheet", None))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check the register; write the annotated copy, JSON and a history line; print a summary."""
+    from .outputs import resolve_output, write_atomically
+    from .progress import Progress
+
+    as_of = _as_of(args)
+    settings = _settings(args, args.register)
+    folder = Path(settings.output_dir) if settings.output_dir else args.register.parent
+    if settings.output_dir and not folder.is_dir():
+        raise PartnershipXLError(f"The output folder '{settings.output_dir}' (output_dir in the settings) does not exist: create it or change the setting.")
+    workbook_target = note = None
+    if not args.no_workbook:
+        default = folder / f"{args.register.stem} - checked {as_of.isoformat()}.xlsx"
+        workbook_target, note = resolve_output(args.out, default, args.register)
+    json_target = None
+    if args.json is not None:
+        json_target, _ = resolve_output(args.json, args.json, args.register)
+
+    progress = Progress(enabled=not args.quiet)
+    with progress:
+        result = _check(args, args.register, settings, as_of, progress)
+        losses: list[str] = []
+        if workbook_target is not None:
+            from .annotate import write_annotated
+
+            with progress.stage("Writing the annotated copy"):
+                losses = write_annotated(result, workbook_target)
+        if json_target is not None:
+            import json
+
+            data = json.dumps(result.as_json(), ensure_ascii=False, indent=2)
+            write_atomically(json_target, lambda tmp: tmp.write_text(data, encoding="utf-8"))
+    from .history import append_history
+
+    history = append_history(result, folder) if folder.is_dir() else None
+    _print_validate(args, result, workbook_target, json_target, note, losses, history)
+    return result.exit_code
+
+
+def _print_validate(args, result, workbook, json_target, note, losses, history) -> None:
+    s = result.summary()
+    outputs = [str(p) for p in (workbook, json_target) if p is not None]
+    if args.quiet:
+        where = f" -> {'; '.join(outputs)}" if outputs else ""
+        print(f"{result.register.path.name}: {s['partnerships']} partnerships, {s['error']} errors, {s['warning']} warnings, {s['info']} info "
+              f"(Red {s['red']}, Amber {s['amber']}, Green {s['green']}){where}")
+        return
+    reg = result.register
+    print(f"Partnership register: {reg.path.name}, sheet '{reg.sheet}' (header on row {reg.header_row}), as of {result.as_of:%d/%m/%Y}")
+    if reg.lock_owner:
+        print(f"Note: the register is open in Excel ({reg.lock_owner}); it was read as last saved.")
+    skipped = f", {len(reg.skipped_rows)} note or total rows skipped" if reg.skipped_rows else ""
+    print(f"Partnerships checked: {s['partnerships']}{skipped}")
+    print(f"Findings: {s['error']} errors, {s['warning']} warnings, {s['info']} info")
+    print(f"RAG: Red {s['red']}, Amber {s['amber']}, Green {s['green']}")
+    red = result.scores[result.scores["rag"] == "Red"]
+    if len(red):
+        worst = red.assign(n=red["codes"].str.count(",") + 1).sort_values("n", ascending=False, kind="stable").head(5)
+        print("Worst rows:")
+        for row, r in worst.iterrows():
+            name = str(r["name"]) if isinstance(r["name"], str) else ""
+            print(f"  row {row}  {r['ref'] if isinstance(r['ref'], str) else '(no ref)'}  {name[:40]}: {r['codes']}")
+    if result.not_checked:
+        print(f"Not checked (column missing): {', '.join(sorted(result.not_checked))}")
+    for loss in losses:
+        print(f"Not carried into the copy: {loss}")
+    if note:
+        print(note)
+    for p in outputs:
+        print(f"Written: {p}")
+    if history is not None:
+        print(f"History: {history}")
+    print("Exit code 1: there are error findings." if result.exit_code else "Exit code 0: no error findings.")
+
+
+def _report(args: argparse.Namespace, kind: str) -> int:
+    from .outputs import resolve_output
+    from .progress import Progress
+
+    as_of = _as_of(args)
+    settings = _settings(args, args.register)
+    target, _ = resolve_output(args.out, args.out, args.register)
+    if args.previous is not None:
+        resolve_output(args.out, args.out, args.previous)  # never overwrite last year's register either
+    progress = Progress(enabled=not args.quiet)
+    with progress:
+        result = _check(args, args.register, settings, as_of, progress)
+        previous = None
+        if args.previous is not None:
+            from .engine import check
+
+            with progress.stage(f"Checking {args.previous.name}"):
+                previous = check(args.previous, _settings(args, args.previous), as_of)
+        with progress.stage(f"Writing the {kind} workbook"):
+            if kind == "scrutiny":
+                from .history import HISTORY_NAME, read_history
+                from .reports.scrutiny import write_scrutiny
+
+                folder = Path(settings.output_dir) if settings.output_dir else args.register.parent
+                history_file = folder / HISTORY_NAME
+                history = read_history(history_file) if history_file.is_file() else None
+                write_scrutiny(result, target, previous=previous, history=history)
+            else:
+                from .reports.risks import write_risks
+
+                write_risks(result, target, previous=previous)
+    s = result.summary()
+    if args.quiet:
+        print(f"{args.register.name}: {s['partnerships']} partnerships -> {target}")
+    else:
+        print(f"Partnership register: {args.register.name}, as of {as_of:%d/%m/%Y}: {s['partnerships']} partnerships, "
+              f"{s['error']} errors, {s['warning']} warnings, {s['info']} info")
+        if previous is not None:
+            print(f"Compared with: {args.previous.name} ({len(previous.scores)} partnerships)")
+        print(f"Written: {target}")
+    return 0
+
+
+def cmd_scrutiny(args: argparse.Namespace) -> int:
+    """Write the annual scrutiny workbook."""
+    return _report(args, "scrutiny")
+
+
+def cmd_risks(args: argparse.Namespace) -> int:
+    """Write the quarterly risk and opportunity extract."""
+    return _report(args, "risks")
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the blank register template."""
+    from .outputs import resolve_output
+    from .template import write_template
+
+    target, _ = resolve_output(args.out, args.out, args.out.with_name("~pxl-no-register~"))
+    write_template(target)
+    if not args.quiet:
+        print(f"Written: {target} (a blank register with drop-down lists and a Guidance sheet)")
+    else:
+        print(f"template -> {target}")
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Print the rule catalogue."""
+    from .findings import CATALOGUE
+
+    for rule in CATALOGUE.values():
+        print(f"{rule.code}  {rule.severity.value:<7}  {rule.policy:<3}  {rule.finding}")
+        if not args.quiet:
+            print(f"{'':7}fires when {rule.fires_when}")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Write a commented partnership-xl.toml."""
+    from .configfile import write_config
+
+    write_config(args.out)
+    print(f"Written: {args.out} (every setting with its default; edit the values you want to change)")
+    return 0
+
+
+_COMMANDS = {
+    "validate": cmd_validate,
+    "scrutiny": cmd_scrutiny,
+    "risks": cmd_risks,
+    "template": cmd_template,
+    "rules": cmd_rules,
+    "init": cmd_init,
+}
+
+
+def main_exit() -> None:
+    """Console-script entry point: exit with main()'s code."""
+    sys.exit(main())

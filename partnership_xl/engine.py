@@ -1,0 +1,200 @@
+"""The checking engine: one read, one set of findings and scores, for every command.
+
+``check(path, settings, as_of)`` inspects the file, reads the register, normalises the values,
+runs the column schema and the rules, scores each partnership and returns a CheckResult.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .config import Settings
+from .fields import COLUMN_REQUIRED, all_fields, fields_by_name
+from .findings import CATALOGUE, Finding, sort_key
+from .model import CheckResult, Register
+from .normalise import benefit_claims, parse_column
+from .reader import ExcelError, NoCachedValue, column_letter, read_register
+from .rules import RULES, Context, missing_columns
+from .schema import run_schema, validation_frame
+from .scoring import add_scores, rag
+
+
+def check(path: Path, settings: Settings, as_of: date, sheet: str | None = None) -> CheckResult:
+    """Check the register at ``path`` against the policy as of ``as_of``."""
+    from . import safety
+
+    path = Path(path)
+    limits = safety.Limits(max_part_mb=settings.max_part_mb, max_total_mb=settings.max_total_mb,
+                           max_ratio=settings.max_ratio, max_cells=settings.max_cells)
+    kind = safety.inspect_register(path, limits)
+    register = read_register(path, settings, sheet=sheet, kind=kind)
+    register.lock_owner = safety.lock_owner(path)
+    return check_register(register, settings, as_of)
+
+
+def check_register(register: Register, settings: Settings, as_of: date) -> CheckResult:
+    """Check an already-read register (the engine without file handling)."""
+    present = [f for f in all_fields() if f.name in register.columns]
+    raw = register.raw
+    typed, blank, unparsed = {}, {}, {}
+    for f in present:
+        typed[f.name], blank[f.name], unparsed[f.name] = parse_column(f, raw[f.name])
+    index = raw.index
+    table = pd.DataFrame(typed, index=index)
+    blank_df = pd.DataFrame(blank, index=index, dtype=bool)
+    unparsed_df = pd.DataFrame(unparsed, index=index, dtype=bool)
+
+    for name, claimed in benefit_claims(table).items():
+        table[f"claimed:{name}"] = claimed
+    add_scores(table, settings)
+
+    findings: list[Finding] = []
+    make = _FindingMaker(register, table)
+    names = {f.name for f in present}
+
+    # DQ001 / DQ009: the columns themselves
+    for f in all_fields():
+        if (f.required or f.name in COLUMN_REQUIRED) and f.name not in names:
+            findings.append(make.sheet_level("DQ001", f.name, register.header_row, 1,
+                                             f"Required column missing: no column for {f.header} (or one of its other names); add it to the register."))
+    for col, text in {**register.unknown, **register.duplicate_columns}.items():
+        if col in register.duplicate_columns:
+            message = f"Column '{text}' repeats a column already read as {_field_of(register, text)}: only the first is checked."
+        elif text:
+            message = f"Column '{text}' is not a register field and is not checked (add an alias in partnership-xl.toml if it should be)."
+        else:
+            message = "Column with no heading holds data that is not checked: give it a heading."
+        findings.append(make.sheet_level("DQ009", "", register.header_row, col, message))
+
+    # DQ002-DQ006: the column schema (pandera)
+    if len(index):
+        frame = validation_frame(table, blank_df, unparsed_df, present)
+        for code, row, field in run_schema(frame, present):
+            findings.append(make.at(code, row, field, _schema_message(code, field, raw.at[row, field])))
+
+    # DQ007 / DQ008: Excel errors and unsaved formulas, in any column of the table
+    by_col = {col: f for f, col in register.columns.items()}
+    cells = dict(register.other_cells)
+    for f in present:
+        for row, v in raw[f.name].items():
+            if isinstance(v, (ExcelError, NoCachedValue)):
+                cells[(int(row), register.columns[f.name])] = v
+    for (row, col), v in sorted(cells.items()):
+        field = by_col.get(col, "")
+        if isinstance(v, ExcelError):
+            findings.append(make.cell("DQ007", row, col, field, f"Excel error value {v} in this cell: fix the formula or the value."))
+        else:
+            findings.append(make.cell("DQ008", row, col, field, "Formula has no saved result: open the workbook in Excel, let it recalculate and save it."))
+
+    # The policy rules
+    not_checked: dict[str, str] = {}
+    ctx = Context(table=table, blank=blank_df, settings=settings, as_of=pd.Timestamp(as_of))
+    for code, func in RULES.items():
+        missing = missing_columns(func, names)
+        if missing:
+            not_checked[code] = "no column for " + ", ".join(fields_by_name()[m].header if m in fields_by_name() else m for m in missing)
+            continue
+        if not len(index):
+            continue
+        hit = func(ctx)
+        rows = hit.mask[hit.mask].index
+        if not len(rows):
+            continue
+        fields = hit.field if isinstance(hit.field, pd.Series) else None
+        messages = hit.message if isinstance(hit.message, pd.Series) else None
+        for row in rows:
+            field = fields.at[row] if fields is not None else hit.field
+            message = messages.at[row] if messages is not None else hit.message
+            findings.append(make.at(code, int(row), field, str(message)))
+
+    findings.sort(key=sort_key)
+    scores = _scores(table, findings, index)
+    return CheckResult(register=register, settings=settings, as_of=as_of, table=table,
+                       scores=scores, findings=findings, not_checked=not_checked)
+
+
+def _field_of(register: Register, text: str) -> str:
+    from .fields import alias_index, header_key
+
+    field = alias_index().get(header_key(text), "")
+    return fields_by_name()[field].header if field in fields_by_name() else "another column"
+
+
+def _schema_message(code: str, field: str, value: object) -> str:
+    f = fields_by_name()[field]
+    shown = str(value).strip()
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    if code == "DQ002":
+        return f"Required value missing: {f.header} is blank."
+    if code == "DQ003":
+        return f"Not a date: '{shown}' in {f.header}; enter a date such as 26/02/2025."
+    if code == "DQ004":
+        if f.kind == "score":
+            return f"Not a number from 1 to 5: '{shown}' in {f.header}."
+        return f"Not an amount of money: '{shown}' in {f.header}; enter pounds a year such as 5000 (0 for none)."
+    if code == "DQ005":
+        if f.kind == "yesno":
+            return f"Not Yes or No: '{shown}' in {f.header}."
+        allowed = "; ".join(f.choices)
+        return f"Not an allowed value: '{shown}' in {f.header}; use one of: {allowed}."
+    if code == "DQ006":
+        return f"Duplicate reference: '{shown}' is used by more than one partnership."
+    return CATALOGUE[code].finding
+
+
+class _FindingMaker:
+    """Turns (code, row, field) into Findings with the cell address, ref and sheet filled in."""
+
+    def __init__(self, register: Register, table: pd.DataFrame) -> None:
+        self.register = register
+        self.refs = table["ref"] if "ref" in table else pd.Series("", index=table.index, dtype=object)
+
+    def _ref(self, row: int) -> str:
+        v = self.refs.get(row, "")
+        return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+    def at(self, code: str, row: int, field: str, message: str) -> Finding:
+        """A finding on ``field``'s cell of ``row``; on the Ref cell when that column is missing."""
+        col = self.register.columns.get(field) or self.register.columns.get("ref") or 1
+        return Finding(code, self._ref(row), self.register.sheet, f"{column_letter(col)}{row}", row, field, message)
+
+    def cell(self, code: str, row: int, col: int, field: str, message: str) -> Finding:
+        """A finding on an exact cell."""
+        return Finding(code, self._ref(row), self.register.sheet, f"{column_letter(col)}{row}", row, field, message)
+
+    def sheet_level(self, code: str, field: str, row: int, col: int, message: str) -> Finding:
+        """A finding about the sheet (DQ001, DQ009), on the header row."""
+        return Finding(code, "", self.register.sheet, f"{column_letter(col)}{row}", row, field, message)
+
+
+def _scores(table: pd.DataFrame, findings: list[Finding], index: pd.Index) -> pd.DataFrame:
+    data_rows = set(index)
+    worst: dict[int, int] = {}
+    codes: dict[int, list[str]] = {}
+    for f in findings:
+        if f.row in data_rows and f.code not in ("DQ001", "DQ009"):
+            worst[f.row] = min(worst.get(f.row, 9), f.severity.rank)
+            codes.setdefault(f.row, [])
+            if f.code not in codes[f.row]:
+                codes[f.row].append(f.code)
+    empty = pd.Series(pd.NA, index=index, dtype=object)
+    scores = pd.DataFrame({
+        "ref": table["ref"] if "ref" in table else empty,
+        "name": table["name"] if "name" in table else empty,
+        "risk_score": table["risk_score"],
+        "risk_band": table["risk_band"],
+        "opp_score": table["opp_score"],
+        "opp_band": table["opp_band"],
+        "benefit_count": table["benefit_count"],
+        "significant": table["significant"],
+    }, index=index)
+    scores["rag"] = rag(index, pd.Series(worst, dtype="Int64"))
+    scores["codes"] = pd.Series({r: ", ".join(sorted(c)) for r, c in codes.items()}, dtype=object).reindex(index).fillna("")
+    return scores
+
+
+__all__ = ["check", "check_register"]

@@ -1,0 +1,113 @@
+"""The register's fields, their kinds, aliases and allowed choices (SPEC §2.1).
+
+The definitions are data, shipped in the wheel as ``schemas/register.json``; this module loads
+them once and answers the questions the reader and the normaliser ask: which field does this
+header name, and which canonical choice does this typed value mean.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+KINDS = ("text", "list", "choice", "yesno", "benefits", "money", "score", "date")
+
+#: The five benefit categories of policy §3, in the policy's order, with their yes/no field.
+BENEFIT_FIELDS = {
+    "benefit_funding": "External funding or investment",
+    "benefit_savings": "Cashable savings or income",
+    "benefit_quality": "Increased service quality",
+    "benefit_speed": "Improved speed or throughput",
+    "benefit_risk": "Risk mitigation",
+}
+
+#: Fields whose missing column is DQ001 even though a blank value is another rule's to report.
+COLUMN_REQUIRED = ("partners", "lead_officer", "risk_likelihood", "risk_impact", "last_review")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of the register: its name in code, the template header, kind and aliases."""
+
+    name: str
+    header: str
+    kind: str
+    required: bool = False
+    unique: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The canonical values allowed for a choice or benefits field (empty otherwise)."""
+        return tuple(_raw()["choices"].get(self.name, {}))
+
+
+_SUFFIX = re.compile(r"\([^()]*\)\s*$")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def header_key(text: object) -> str:
+    """The comparable form of a header: no case, spacing, punctuation, `£` or `(...)` suffixes."""
+    s = str(text).strip().lower().replace("£", " ")
+    previous = None
+    while previous != s:  # "Direct contribution (£ a year) (2024)" loses both suffixes
+        previous = s
+        s = _SUFFIX.sub("", s).strip()
+    return _NOT_ALNUM.sub("", s)
+
+
+def choice_key(text: object) -> str:
+    """The comparable form of a typed choice: no case, spacing or punctuation."""
+    return _NOT_ALNUM.sub("", str(text).lower())
+
+
+@cache
+def _raw() -> dict:
+    with resources.files("partnership_xl").joinpath("schemas/register.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@cache
+def all_fields() -> tuple[Field, ...]:
+    """Every field, in template order."""
+    return tuple(
+        Field(
+            name=d["name"],
+            header=d["header"],
+            kind=d["kind"],
+            required=d.get("required", False),
+            unique=d.get("unique", False),
+            aliases=tuple(d.get("aliases", ())),
+        )
+        for d in _raw()["fields"]
+    )
+
+
+@cache
+def fields_by_name() -> dict[str, Field]:
+    """Field name → Field."""
+    return {f.name: f for f in all_fields()}
+
+
+def alias_index(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Header key → field name, from template headers, aliases and config ``[aliases]``."""
+    index: dict[str, str] = {}
+    for f in all_fields():
+        for text in (f.header, f.name, *f.aliases):
+            index.setdefault(header_key(text), f.name)
+    for header, field in (extra or {}).items():
+        index[header_key(header)] = field  # the council's own aliases win
+    return index
+
+
+@cache
+def choice_index(field: str) -> dict[str, str]:
+    """Choice key → canonical value for one choice field, synonyms included."""
+    index: dict[str, str] = {}
+    for canonical, synonyms in _raw()["choices"][field].items():
+        for text in (canonical, *synonyms):
+            index[choice_key(text)] = canonical
+    return index

@@ -1,0 +1,109 @@
+"""The two objects that flow between the layers: a read Register and a CheckResult.
+
+``workbook → Register → CheckResult (findings + scores) → writers``. Writers receive a
+CheckResult and never decide what is wrong; rules receive typed columns and never open a file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .config import Settings
+from .findings import Finding, Severity
+
+#: Headers of the columns the annotated copy adds; the reader recognises and ignores them.
+TOOL_COLUMN_SUFFIX = " (partnership-xl)"
+TOOL_COLUMNS = ("Risk score", "Opportunity score", "Risk band", "RAG", "Findings")
+
+
+def tool_header(name: str) -> str:
+    """The header text of one of the tool's added columns, e.g. ``Risk score (partnership-xl)``."""
+    return name + TOOL_COLUMN_SUFFIX
+
+
+@dataclass
+class Register:
+    """The register as read: where it is, and every value with its Excel row and column.
+
+    ``raw`` has one row per partnership, indexed by Excel row number, one column per field found
+    (named by field), holding the cell values as read (str, float, bool, date/datetime, or
+    ``ExcelError``/``NoCachedValue`` markers from :mod:`partnership_xl.reader`). ``columns`` maps
+    each field to its 1-based Excel column.
+    """
+
+    path: Path
+    sheet: str
+    header_row: int
+    columns: dict[str, int]
+    headers: dict[int, str]
+    unknown: dict[int, str]
+    duplicate_columns: dict[int, str]
+    tool_columns: list[int]
+    raw: pd.DataFrame
+    skipped_rows: list[int]
+    last_column: int
+    kind: str = "xlsx"
+    sheet_names: list[str] = field(default_factory=list)
+    lock_owner: str | None = None
+    # Cells of the data rows in columns no field maps to (for DQ007/DQ008 there): (row, col) → marker
+    other_cells: dict[tuple[int, int], object] = field(default_factory=dict)
+
+
+@dataclass
+class CheckResult:
+    """Everything one check produced: the typed table, scores per partnership and the findings.
+
+    ``table`` and ``scores`` are indexed by Excel row. ``scores`` has the columns ``ref``,
+    ``name``, ``risk_score``, ``risk_band``, ``opp_score``, ``opp_band``, ``benefit_count``,
+    ``significant``, ``rag`` (Red/Amber/Green) and ``codes`` (the row's finding codes,
+    comma-separated). ``not_checked`` maps a rule code to why it was skipped.
+    """
+
+    register: Register
+    settings: Settings
+    as_of: date
+    table: pd.DataFrame
+    scores: pd.DataFrame
+    findings: list[Finding]
+    not_checked: dict[str, str]
+
+    @property
+    def counts(self) -> Counter:
+        """Findings by severity value ('error', 'warning', 'info')."""
+        c = Counter(f.severity.value for f in self.findings)
+        return Counter({s.value: c.get(s.value, 0) for s in Severity})
+
+    @property
+    def exit_code(self) -> int:
+        """0 with no error findings, 1 with any (SPEC §6)."""
+        return 1 if self.counts["error"] else 0
+
+    def summary(self) -> dict:
+        """The ``summary`` object of the findings JSON."""
+        rag = Counter(self.scores["rag"]) if len(self.scores) else Counter()
+        c = self.counts
+        return {
+            "partnerships": int(len(self.scores)),
+            "error": c["error"],
+            "warning": c["warning"],
+            "info": c["info"],
+            "red": rag.get("Red", 0),
+            "amber": rag.get("Amber", 0),
+            "green": rag.get("Green", 0),
+            "not_checked": sorted(self.not_checked),
+        }
+
+    def as_json(self) -> dict:
+        """The findings JSON of SPEC §6."""
+        return {
+            "register": self.register.path.name,
+            "sheet": self.register.sheet,
+            "as_of": self.as_of.isoformat(),
+            "summary": self.summary(),
+            "findings": [f.as_dict() for f in self.findings],
+        }

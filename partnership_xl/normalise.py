@@ -1,0 +1,288 @@
+"""Officers' values → typed values (SPEC §2.1): UK dates, money, yes/no, choices.
+
+Each parser takes one cell value as read and returns the typed value, or ``BLANK`` when the
+cell is empty, or ``UNPARSED`` when it holds something that does not parse — which becomes a
+DQ003/DQ004/DQ005 finding on its cell, never a crash and never a silent blank. Excel errors and
+unsaved formulas (``reader.ExcelError``/``NoCachedValue``) are neither: their own findings
+(DQ007/DQ008) report them, and their value counts as unknown.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import pandas as pd
+
+from .fields import BENEFIT_FIELDS, Field, choice_index, choice_key
+from .reader import ExcelError, NoCachedValue
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+BLANK = _Marker("BLANK")
+UNPARSED = _Marker("UNPARSED")
+UNKNOWN = _Marker("UNKNOWN")
+
+#: Which finding an unparsed value of each kind gives.
+UNPARSED_CODE = {"date": "DQ003", "money": "DQ004", "score": "DQ004", "choice": "DQ005", "yesno": "DQ005", "benefits": "DQ005"}
+
+YES = frozenset({"y", "yes", "true", "1", "x", "✓", "✔", "☑", "✅", "yes✓", "tick"})
+NO = frozenset({"n", "no", "false", "0", "-", "–", "—", "✗", "✘", "×", "☐"})
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_MAX_SERIAL = 2958465  # 31/12/9999
+
+
+def _pre(value: object) -> object:
+    """Common handling: markers pass through as UNKNOWN, empty text as BLANK."""
+    if isinstance(value, (ExcelError, NoCachedValue)):
+        return UNKNOWN
+    if value is None:
+        return BLANK
+    if isinstance(value, str):
+        s = value.strip()
+        return s if s else BLANK
+    if isinstance(value, float) and math.isnan(value):
+        return BLANK
+    return value
+
+
+def parse_text(value: object) -> object:
+    """Any value as stripped text; whole floats lose their ``.0`` (ref 12.0 → "12")."""
+    v = _pre(value)
+    if v is BLANK or v is UNKNOWN:
+        return v
+    if isinstance(v, bool):
+        return "Yes" if v else "No"
+    if isinstance(v, float):
+        if math.isinf(v):
+            return str(v)
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, datetime):
+        return v.strftime("%d/%m/%Y") if v.time() == datetime.min.time() else v.strftime("%d/%m/%Y %H:%M")
+    if isinstance(v, date):
+        return v.strftime("%d/%m/%Y")
+    return str(v)
+
+
+def parse_yesno(value: object) -> object:
+    """Y/yes/TRUE/1/x/✓ → True; N/no/FALSE/0/- → False."""
+    v = _pre(value)
+    if v is BLANK or v is UNKNOWN:
+        return v
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return True if v == 1 else False if v == 0 else UNPARSED
+    if isinstance(v, str):
+        k = re.sub(r"[\s.!]+", "", v.lower())
+        if k in YES:
+            return True
+        if k in NO:
+            return False
+    return UNPARSED
+
+
+def parse_choice(field: str, value: object) -> object:
+    """A typed choice → its canonical value (case, spacing, punctuation and synonyms ignored)."""
+    v = _pre(value)
+    if v is BLANK or v is UNKNOWN:
+        return v
+    return choice_index(field).get(choice_key(parse_text(v)), UNPARSED)
+
+
+_MONEY_SUFFIX = re.compile(
+    r"(\+|plus|inc\.?|incl\.?|including|ex\.?|excl\.?|excluding|exc\.?)?\s*vat\b|"
+    r"\bp\.?\s?a\.?$|\bper\s+(year|annum)$|\ba\s+year$|/\s*(yr|year|annum)$|\bpounds?$|\bgbp\b",
+    re.I,
+)
+_MONEY = re.compile(r"^(-)?\s*£?\s*(-)?\s*(\d+(?:\.\d+)?|\.\d+)\s*(k|m|bn)?$", re.I)
+_NIL = frozenset({"nil", "none", "-", "–", "—", "n/a", "na", "nothing", "zero", "£0", "£-", "£ -"})
+
+
+def parse_money(value: object) -> object:
+    """£ a year as a float: 5000, £5,000, £5,605 + VAT (5605), 5k, nil/none/- (0). Negatives kept (DQ004)."""
+    v = _pre(value)
+    if v is BLANK or v is UNKNOWN:
+        return v
+    if isinstance(v, bool):
+        return UNPARSED
+    if isinstance(v, (int, float)):
+        return float(v) if math.isfinite(v) else UNPARSED
+    if isinstance(v, str):
+        return _money_text(v)
+    return UNPARSED
+
+
+@lru_cache(maxsize=4096)
+def _money_text(text: str) -> object:
+    s = text.strip().lower()
+    if s in _NIL:
+        return 0.0
+    s = _MONEY_SUFFIX.sub("", s).strip().replace(",", "").replace(" ", "")
+    if s.startswith("(") and s.endswith(")"):  # accountants' negative
+        s = "-" + s[1:-1]
+    m = _MONEY.match(s)
+    if not m:
+        return 0.0 if s in _NIL else UNPARSED
+    amount = float(m.group(3)) * {None: 1, "k": 1e3, "m": 1e6, "bn": 1e9}[(m.group(4) or "").lower() or None]
+    return -amount if (m.group(1) or m.group(2)) else amount
+
+
+def parse_score(value: object) -> object:
+    """A 1..5 likelihood or impact as a float (range and wholeness are the schema's to check)."""
+    v = _pre(value)
+    if v is BLANK or v is UNKNOWN:
+        return v
+    if isinstance(v, bool):
+        return UNPARSED
+    if isinstance(v, (int, float)):
+        return float(v) if math.isfinite(v) else UNPARSED
+    if isinstance(v, str):
+        m = re.match(r"^(\d+(?:\.\d+)?)(?:\s*(?:[-–:(/]|\s)\s*[a-z ()]*)?$", v.strip().lower())
+        return float(m.group(1)) if m else UNPARSED
+    return UNPARSED
+
+
+_DATE_FORMATS = (
+    "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d.%m.%y", "%d-%m-%Y", "%d-%m-%y", "%d %m %Y",
+    "%d-%b-%Y", "%d-%b-%y", "%d %b %Y", "%d %b %y", "%d %B %Y", "%d %B %y", "%d-%B-%Y", "%d/%b/%Y",
+    "%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
+    "%b %Y", "%B %Y", "%b-%Y", "%B-%Y", "%b %y", "%b-%y", "%m/%Y", "%m.%Y",
+)
+
+
+def parse_date(value: object) -> object:
+    """A date as a pandas Timestamp: Excel dates, serials, and UK day-first text."""
+    v = _pre(value)
+    if v is BLANK or v is UNKNOWN:
+        return v
+    if isinstance(v, bool):
+        return UNPARSED
+    if isinstance(v, datetime):
+        return pd.Timestamp(v.date())
+    if isinstance(v, date):
+        return pd.Timestamp(v)
+    if isinstance(v, (int, float)):
+        return _serial(float(v))
+    if isinstance(v, str):
+        return _date_text(v)
+    return UNPARSED  # times, durations and anything else
+
+
+def _serial(n: float) -> object:
+    if not math.isfinite(n) or n < 1 or n > _MAX_SERIAL:
+        return UNPARSED
+    return pd.Timestamp(_EXCEL_EPOCH + timedelta(days=int(n)))
+
+
+@lru_cache(maxsize=8192)
+def _date_text(text: str) -> object:
+    s = re.sub(r"\s+", " ", text.strip())
+    s = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", s, flags=re.I)
+    s = re.sub(r"\b([Ss])ept\b", r"\1ep", s)
+    if re.fullmatch(r"\d{4,7}(\.0+)?", s):  # a serial typed as text
+        return _serial(float(s))
+    for fmt in _DATE_FORMATS:
+        try:
+            d = datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+        if "%y" in fmt:  # Excel's window: 00-29 → 2000s, 30-99 → 1900s
+            yy = d.year % 100
+            d = d.replace(year=(2000 if yy < 30 else 1900) + yy)
+        if d.year < 1900:
+            return UNPARSED
+        return pd.Timestamp(d.date())
+    return UNPARSED
+
+
+def parse_benefits(value: object) -> object:
+    """A list naming benefit categories → frozenset of canonical names, or UNPARSED if any item is unknown."""
+    v = _pre(value)
+    if v is BLANK or v is UNKNOWN:
+        return v
+    items = [i for i in re.split(r"[;,\n\r•]+|\s+and\s+", parse_text(v)) if i.strip()]
+    index = choice_index("benefits")
+    found: set[str] = set()
+    unknown = False
+    for item in items:
+        canonical = index.get(choice_key(item))
+        if canonical is None:
+            canonical = _benefit_by_keyword(item)
+        if canonical is None:
+            unknown = True
+        else:
+            found.add(canonical)
+    if unknown:
+        return _Partial(frozenset(found))
+    return frozenset(found)
+
+
+class _Partial(frozenset):
+    """Benefits list with at least one item that names no category: the named ones still count."""
+
+
+_BENEFIT_WORDS = (
+    ("fund", "External funding or investment"), ("invest", "External funding or investment"),
+    ("saving", "Cashable savings or income"), ("income", "Cashable savings or income"), ("cashable", "Cashable savings or income"),
+    ("quality", "Increased service quality"), ("speed", "Improved speed or throughput"), ("throughput", "Improved speed or throughput"),
+    ("risk", "Risk mitigation"),
+)
+
+
+def _benefit_by_keyword(item: str) -> str | None:
+    k = item.lower()
+    hits = {name for word, name in _BENEFIT_WORDS if word in k}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def parse_column(f: Field, values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse one column: (typed values with NA for blank/unparsed/unknown, blank mask, unparsed mask)."""
+    parse = {
+        "text": parse_text, "list": parse_text, "yesno": parse_yesno, "money": parse_money,
+        "score": parse_score, "date": parse_date, "benefits": parse_benefits,
+        "choice": lambda v: parse_choice(f.name, v),
+    }[f.kind]
+    parsed = [parse(v) for v in values]
+    blank = pd.Series([p is BLANK for p in parsed], index=values.index, dtype=bool)
+    if f.kind == "benefits":
+        unparsed = pd.Series([isinstance(p, _Partial) for p in parsed], index=values.index, dtype=bool)
+        typed = pd.Series([frozenset(p) if isinstance(p, frozenset) else frozenset() for p in parsed], index=values.index, dtype=object)
+        return typed, blank, unparsed
+    unparsed = pd.Series([p is UNPARSED for p in parsed], index=values.index, dtype=bool)
+    clean = [None if isinstance(p, _Marker) else p for p in parsed]
+    if f.kind == "date":
+        typed = pd.Series(pd.to_datetime(pd.Series(clean, dtype=object), errors="coerce").array, index=values.index)
+    elif f.kind in ("money", "score"):
+        typed = pd.Series(clean, index=values.index, dtype="Float64")
+    elif f.kind == "yesno":
+        typed = pd.Series(clean, index=values.index, dtype="boolean")
+    else:
+        typed = pd.Series(clean, index=values.index, dtype=object)
+    return typed, blank, unparsed
+
+
+def benefit_claims(table: pd.DataFrame) -> pd.DataFrame:
+    """One boolean column per benefit field: claimed by its yes/no column or named in Benefits."""
+    claims = {}
+    listed = table["benefits"] if "benefits" in table else None
+    for field_name, category in BENEFIT_FIELDS.items():
+        claimed = pd.Series(False, index=table.index)
+        if field_name in table:
+            claimed |= table[field_name].fillna(False).astype(bool)
+        if listed is not None:
+            claimed |= listed.map(lambda s, c=category: c in s).astype(bool)
+        claims[field_name] = claimed
+    return pd.DataFrame(claims, index=table.index)

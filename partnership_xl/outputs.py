@@ -1,0 +1,159 @@
+"""Where outputs go and how they are written, so that nothing is lost (SPEC §8).
+
+:func:`resolve_output` picks the output file: never the register itself, never a file open in
+Excel. :func:`write_atomically` writes it to a temporary file beside the target and moves it into
+place in one step, so a reader sees the old file or the new one, never half of one. Portable:
+pathlib and ``os.replace`` only, no locking calls, no hard-coded separators.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+
+from .errors import OutputError
+from .safety import lock_owner
+
+TEMP_PREFIX = "~pxl-"
+_MAX_NUMBERED = 99  # "<stem> (2).xlsx" ... "<stem> (99).xlsx"
+
+
+def resolve_output(out: Path | None, default: Path, register: Path) -> tuple[Path, str | None]:
+    """The file to write and, when it is not the one asked for, a sentence saying why.
+
+    With an explicit ``out`` (``--out``) it is that file or an :class:`OutputError`: it must not
+    be the register, a folder, in a missing folder, or open in Excel. With no ``out``, ``default``
+    is used; when that is open in Excel or cannot be replaced, ``<stem> (2).xlsx``, ``(3)``, ...
+    beside it is used instead and the note says so.
+    """
+    if out is not None:
+        out = Path(out)
+        if _same_file(out, register):
+            raise OutputError(f"The output {out.name} is the register itself, which is never overwritten: choose another file name with --out, then run again.")
+        if out.is_dir():
+            raise OutputError(f"The output {out.name} is a folder: give a file name inside it with --out (for example {Path(out.name) / 'results.xlsx'}), then run again.")
+        _check_folder(out)
+        who = lock_owner(out)
+        if who is not None:
+            raise OutputError(f"The output {out.name} is open in Excel{_by(who)}: close it in Excel (or choose another file name with --out), then run again.")
+        return out, None
+
+    default = Path(default)
+    _check_folder(default)
+    first_reason = None
+    for number in range(1, _MAX_NUMBERED + 1):
+        candidate = default if number == 1 else default.with_name(f"{default.stem} ({number}){default.suffix}")
+        reason = _why_unusable(candidate, register)
+        if reason is None:
+            if candidate == default:
+                return candidate, None
+            return candidate, f"{default.name} {first_reason}, so the results are written to {candidate.name} instead."
+        first_reason = first_reason or reason
+    raise OutputError(f"{default.name} {first_reason}, and so are the numbered names beside it up to ({_MAX_NUMBERED}): close them in Excel or choose a file name with --out, then run again.")
+
+
+def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``target``, then move it onto ``target``.
+
+    The temporary file (``~pxl-....<suffix>``) is removed on any exception, KeyboardInterrupt
+    included, and the exception re-raised: ``target`` is then exactly as it was. An unwritable
+    folder, or a target that cannot be replaced because it is open in Excel, is an OutputError.
+    """
+    target = Path(target)
+    _check_folder(target)
+    if target.is_dir():
+        raise OutputError(f"The output {target.name} is a folder: give a file name for the output, then run again.")
+    tmp = _new_temp_file(target)
+    try:
+        write(tmp)
+        if tmp.stat().st_size == 0:
+            raise OutputError(f"Writing {target.name} produced an empty file, so the previous version was kept: run again, and report the problem if it happens again.")
+        _flush_to_disk(tmp)
+        _move_into_place(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _check_folder(path: Path) -> None:
+    folder = path.parent
+    if folder.is_dir():
+        return
+    what = "is a file, not a folder" if folder.exists() else "does not exist"
+    raise OutputError(f"The folder {folder.name or folder} for the output {path.name} {what}: create the folder or choose another place for the output, then run again.")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    with suppress(OSError):
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    # normcase folds case (and / to \) on Windows, where file names ignore case
+    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def _by(who: str) -> str:
+    return "" if who == "someone" else f" by {who}"
+
+
+def _why_unusable(candidate: Path, register: Path) -> str | None:
+    """Why ``candidate`` cannot take the output (as the end of a sentence), or None if it can."""
+    if _same_file(candidate, register):
+        return "is the register itself"
+    who = lock_owner(candidate)
+    if who is not None:
+        return f"is open in Excel{_by(who)}"
+    if candidate.is_dir():
+        return "is a folder"
+    if candidate.exists():
+        try:  # opening for writing changes nothing, but fails while Excel holds the file (Windows)
+            with open(candidate, "r+b"):
+                pass
+        except OSError:
+            return "cannot be replaced (it is open in another program or read-only)"
+    return None
+
+
+def _new_temp_file(target: Path) -> Path:
+    # os.open with 0o666 lets the umask decide the permissions, as for any file the user saves
+    # (tempfile.mkstemp would make it private to the user, wrong on a shared drive).
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    folder = target.parent
+    for _ in range(100):
+        tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(4)}{target.suffix}"
+        try:
+            os.close(os.open(tmp, flags, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+        except PermissionError:
+            raise OutputError(f"You do not have permission to write in the folder {folder.name or folder}: ask for write access, or choose another place for {target.name} with --out, then run again.") from None
+        except OSError as exc:
+            raise OutputError(f"{target.name} could not be written in the folder {folder.name or folder} ({exc.strerror or exc}): check that the drive is connected and has space, then run again.") from None
+    raise OutputError(f"{target.name} could not be written: no temporary file could be made in the folder {folder.name or folder}; remove old {TEMP_PREFIX}* files there, then run again.")
+
+
+def _flush_to_disk(tmp: Path) -> None:
+    with suppress(OSError), open(tmp, "r+b") as fh:
+        os.fsync(fh.fileno())
+
+
+def _move_into_place(tmp: Path, target: Path) -> None:
+    # On Windows a virus scanner may hold the new file for a moment: retry briefly before
+    # concluding that the target is open in Excel.
+    attempts = 5 if os.name == "nt" else 1
+    for attempt in range(attempts):
+        try:
+            os.replace(tmp, target)
+            return
+        except PermissionError:
+            if attempt + 1 < attempts:
+                time.sleep(0.2)
+                continue
+            raise OutputError(f"{target.name} could not be replaced because it is open in another program, probably Excel (or it is read-only): close it in Excel and run again.") from None
+        except OSError as exc:
+            raise OutputError(f"{target.name} could not be written ({exc.strerror or exc}): check that the drive is connected and has space, then run again.") from None

@@ -1,0 +1,320 @@
+"""Read the register as officers keep it (SPEC §2).
+
+Finds the register sheet and its header row, maps officers' headings to fields through the
+aliases, and keeps every value with its Excel row and column. Values come from python-calamine
+(fast, and it also reads .xls/.xlsb/.ods); for .xlsx the sheet's XML is scanned once for the two
+things calamine cannot tell from a blank: Excel error values and formulas with no saved result.
+A reader never knows about rules.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+from defusedxml import ElementTree
+
+from .config import Settings
+from .errors import NoRegisterSheet, NotAWorkbook, ProtectedWorkbook
+from .fields import alias_index, header_key
+from .model import TOOL_COLUMN_SUFFIX, Register
+
+HEADER_SEARCH_ROWS = 30
+MIN_HEADER_FIELDS = 4
+EXCEL_ERRORS = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
+TOTAL_NAMES = frozenset({"total", "totals", "grandtotal", "subtotal"})
+
+
+class ExcelError(str):
+    """A cell holding an Excel error value such as ``#REF!`` (DQ007)."""
+
+    __slots__ = ()
+
+
+class NoCachedValue:
+    """A formula cell whose result was never saved (DQ008): its value is unknown, not blank."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NoCachedValue()"
+
+
+NO_CACHED_VALUE = NoCachedValue()
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 28 → AB."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _open(path: Path):
+    import python_calamine as pc
+
+    try:
+        return pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError:
+        raise ProtectedWorkbook(f"{path.name} is password-protected: open it in Excel, remove the password (File > Info > Protect Workbook), save it and run again.") from None
+    except Exception as exc:  # calamine raises several kinds for damaged files
+        raise NotAWorkbook(f"{path.name} cannot be read as a spreadsheet ({_short(exc)}): open it in Excel, save it as an Excel Workbook (.xlsx) and run again.") from None
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    return text[:120]
+
+
+def _match_count(row: list, index: dict[str, str]) -> int:
+    seen = set()
+    for value in row:
+        if isinstance(value, str) and value.strip() and not value.endswith(TOOL_COLUMN_SUFFIX):
+            field = index.get(header_key(value))
+            if field:
+                seen.add(field)
+    return len(seen)
+
+
+def _header_row(rows: list[list], index: dict[str, str]) -> int | None:
+    """0-based index of the first row among the first 30 matching at least four fields."""
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if _match_count(row, index) >= MIN_HEADER_FIELDS:
+            return i
+    return None
+
+
+def read_register(path: Path, settings: Settings, sheet: str | None = None, kind: str = "xlsx") -> Register:
+    """Read the register at ``path``: the sheet from ``sheet``/config or the best-matching one."""
+    book = _open(path)
+    index = alias_index(settings.aliases)
+    try:
+        names = list(book.sheet_names)
+        wanted = sheet or settings.sheet
+        if wanted is not None:
+            if wanted not in names:
+                raise NoRegisterSheet(f"{path.name} has no sheet called '{wanted}'; its sheets are: {', '.join(names)}.")
+            chosen = wanted
+            rows, merged = _rows(book, chosen, path)
+        else:
+            chosen, rows, merged = _best_sheet(book, names, index, path)
+    finally:
+        book.close()
+
+    if settings.header_row is not None:
+        h = settings.header_row - 1
+        if h >= len(rows) or _match_count(rows[h], index) == 0:
+            raise NoRegisterSheet(f"Row {settings.header_row} of sheet '{chosen}' in {path.name} holds no register headings: check header_row in the settings.")
+    else:
+        h = _header_row(rows, index)
+        if h is None:
+            raise NoRegisterSheet(f"Sheet '{chosen}' of {path.name} has no header row with at least {MIN_HEADER_FIELDS} known register columns in its first {HEADER_SEARCH_ROWS} rows: check the sheet name, or set 'sheet' and 'header_row' in partnership-xl.toml.")
+    return _build(path, chosen, names, rows, merged, h, index, kind)
+
+
+def _rows(book, name: str, path: Path) -> tuple[list[list], list]:
+    """The sheet's rows from Excel row 1 and column A, and its merged blocks (1-based)."""
+    try:
+        s = book.get_sheet_by_name(name)
+        merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (s.merged_cell_ranges or [])]
+        return s.to_python(skip_empty_area=False), merged
+    except Exception as exc:
+        raise NotAWorkbook(f"Sheet '{name}' of {path.name} cannot be read ({_short(exc)}): open the workbook in Excel, save it again and run again.") from None
+
+
+def _best_sheet(book, names: list[str], index: dict[str, str], path: Path) -> tuple[str, list[list], list]:
+    best: tuple[int, str, tuple] | None = None
+    for meta in book.sheets_metadata:
+        if str(meta.typ) != "SheetTypeEnum.WorkSheet":
+            continue
+        try:
+            read = _rows(book, meta.name, path)
+        except NotAWorkbook:
+            continue
+        score = max((_match_count(r, index) for r in read[0][:HEADER_SEARCH_ROWS]), default=0)
+        if score >= MIN_HEADER_FIELDS and (best is None or score > best[0]):
+            best = (score, meta.name, read)
+    if best is None:
+        raise NoRegisterSheet(f"No sheet in {path.name} looks like a partnership register (a header row naming at least {MIN_HEADER_FIELDS} of Ref, Partnership name, Status, Key risks...): check it is the right file, or set 'sheet' and 'header_row' in partnership-xl.toml.")
+    return best[1], best[2][0], best[2][1]
+
+
+def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: list, h: int, index: dict[str, str], kind: str) -> Register:
+    header = rows[h]
+    width = max((len(r) for r in rows), default=0)
+    columns: dict[str, int] = {}
+    headers: dict[int, str] = {}
+    unknown: dict[int, str] = {}
+    duplicates: dict[int, str] = {}
+    tool_columns: list[int] = []
+    last_column = 0
+    data = rows[h + 1:]
+    for c in range(width):
+        text = header[c] if c < len(header) else ""
+        text = "" if text is None else str(text).strip() if not isinstance(text, str) else text.strip()
+        col = c + 1
+        if text.endswith(TOOL_COLUMN_SUFFIX.strip()):
+            tool_columns.append(col)
+            continue
+        if not text:
+            if any(c < len(r) and _filled(r[c]) for r in data):
+                unknown[col] = ""
+                last_column = col
+            continue
+        headers[col] = text
+        last_column = col
+        field = index.get(header_key(text))
+        if field is None:
+            unknown[col] = text
+        elif field in columns:
+            duplicates[col] = text
+        else:
+            columns[field] = col
+
+    markers = _scan_markers(path, sheet, kind)
+    header_excel_row = h + 1
+    first_data_row = header_excel_row + 1
+    last_marker_row = max((row for row, _ in markers), default=0)
+    if last_marker_row >= first_data_row + len(data):  # calamine drops rows holding only unsaved formulas
+        data = data + [[] for _ in range(last_marker_row - first_data_row - len(data) + 1)]
+
+    # Values of each field column, with Excel errors and unsaved formulas marked.
+    wanted_cols = sorted(set(columns.values()) | set(unknown) | set(duplicates))
+    values: dict[int, list] = {}
+    for col in wanted_cols:
+        c = col - 1
+        values[col] = [r[c] if c < len(r) else "" for r in data]
+    for (row, col), marker in markers.items():
+        i = row - first_data_row
+        if col in values and 0 <= i < len(data):
+            values[col][i] = marker
+    for col, vals in values.items():  # text that reads as an Excel error (e.g. from .ods) is one too
+        for i, v in enumerate(vals):
+            if type(v) is str and v in EXCEL_ERRORS:
+                vals[i] = ExcelError(v)
+    for (r1, c1, r2, c2) in merged:  # a merged block means its top-left value for every cell
+        for col in range(c1, c2 + 1):
+            if col in values and r1 >= first_data_row:
+                top = values[col][r1 - first_data_row] if r1 - first_data_row < len(data) else ""
+                for row in range(r1 + 1, min(r2, first_data_row + len(data) - 1) + 1):
+                    values[col][row - first_data_row] = top
+
+    index_rows = range(first_data_row, first_data_row + len(data))
+    frame = pd.DataFrame({f: values[col] for f, col in columns.items()}, index=pd.Index(index_rows, name="row"), dtype=object)
+    other = pd.DataFrame({col: values[col] for col in sorted(set(unknown) | set(duplicates))}, index=frame.index, dtype=object)
+
+    filled = frame.map(_filled) if len(frame.columns) else pd.DataFrame(index=frame.index)
+    other_filled = other.map(_filled) if len(other.columns) else pd.DataFrame(index=frame.index)
+    known_count = filled.sum(axis=1) if len(filled.columns) else pd.Series(0, index=frame.index)
+    any_other = other_filled.any(axis=1) if len(other_filled.columns) else pd.Series(False, index=frame.index)
+    blank_row = (known_count == 0) & ~any_other
+    if "name" in frame:
+        name_given = filled["name"]
+        is_total = frame["name"].map(lambda v: isinstance(v, str) and header_key(v) in TOTAL_NAMES)
+    else:
+        name_given = pd.Series(False, index=frame.index)
+        is_total = pd.Series(False, index=frame.index)
+    note_row = ~blank_row & (((known_count < 3) & ~name_given) | is_total)
+    keep = ~blank_row & ~note_row
+    skipped = [int(r) for r in frame.index[note_row]]
+
+    other_cells = {}
+    for col in other.columns:
+        for row, v in other[col][keep].items():
+            if isinstance(v, (ExcelError, NoCachedValue)):
+                other_cells[(int(row), int(col))] = v
+
+    return Register(
+        path=path,
+        sheet=sheet,
+        header_row=header_excel_row,
+        columns=columns,
+        headers=headers,
+        unknown=unknown,
+        duplicate_columns=duplicates,
+        tool_columns=tool_columns,
+        raw=frame[keep],
+        skipped_rows=skipped,
+        last_column=last_column,
+        kind=kind,
+        sheet_names=names,
+        other_cells=other_cells,
+    )
+
+
+def _filled(v: object) -> bool:
+    if isinstance(v, str):
+        return bool(v.strip()) or isinstance(v, ExcelError)
+    return v is not None
+
+
+# --- what calamine cannot tell from a blank (.xlsx only) -----------------------------------------
+
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ERROR_CELL = re.compile(rb'<c\s([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
+_FORMULA_CELL = re.compile(rb'<c\s([^>]*[^/])>((?:(?!</c>).)*?<f[\s>/](?:(?!</c>).)*?)</c>', re.S)
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
+    try:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    rid = next((s.get(f"{ns_r}id") for s in book.iter(f"{ns_main}sheet") if s.get("name") == sheet), None)
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return str(PurePosixPath("xl") / target)
+    return None
+
+
+def _sheet_xml(path: Path, sheet: str, kind: str) -> bytes | None:
+    if kind != "xlsx":
+        return None
+    try:
+        with zipfile.ZipFile(path) as z:
+            part = _sheet_part(z, sheet)
+            return z.read(part) if part else None
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return None
+
+
+def _scan_markers(path: Path, sheet: str, kind: str) -> dict[tuple[int, int], object]:
+    """(row, col) → ExcelError / NO_CACHED_VALUE for the sheet's error and unsaved-formula cells."""
+    xml = _sheet_xml(path, sheet, kind)
+    found: dict[tuple[int, int], object] = {}
+    if not xml:
+        return found
+    if b't="e"' in xml:
+        for m in _ERROR_CELL.finditer(xml):
+            ref = _CELL_REF.search(m.group(1))
+            v = _VALUE.search(m.group(2))
+            if ref:
+                code = v.group(1).decode("utf-8", "replace") if v else "#N/A"
+                found[(int(ref.group(2)), _col_number(ref.group(1)))] = ExcelError(code)
+    if b"<f" in xml:
+        for m in _FORMULA_CELL.finditer(xml):
+            ref = _CELL_REF.search(m.group(1))
+            v = _VALUE.search(m.group(2))
+            if ref and (v is None or not v.group(1)) and b"<is>" not in m.group(2):
+                key = (int(ref.group(2)), _col_number(ref.group(1)))
+                found.setdefault(key, NO_CACHED_VALUE)
+    return found

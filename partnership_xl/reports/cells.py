@@ -1,0 +1,240 @@
+"""What the two report workbooks share: the workbook, its formats, and safe writing of values.
+
+Every value that came from the register goes through :func:`put`: text with ``write_string``,
+numbers with ``write_number``, dates with ``write_datetime``, never ``write()``. A partnership
+named ``=HYPERLINK(...)`` or ``+44 1858 821000`` therefore stays text (SPEC §7). The workbook is
+also opened with ``strings_to_formulas`` and ``strings_to_urls`` off, so even a slip cannot turn
+register text into a formula or a link.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+try:
+    from ..outputs import write_atomically
+except ModuleNotFoundError as exc:  # outputs.py is being written alongside; swap in when it lands
+    if exc.name != "partnership_xl.outputs":
+        raise
+
+    def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+        tmp = target.with_name(f"~tmp-{os.getpid()}-{target.name}")
+        try:
+            write(tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+#: Fills of the risk and opportunity bands and of RAG, as the council's risk register shows them.
+BAND_COLOURS = {"High": "#E06666", "Medium": "#FFD966", "Low": "#93C47D", "Not assessed": "#D9D9D9"}
+RAG_COLOURS = {"Red": "#E06666", "Amber": "#FFD966", "Green": "#93C47D"}
+SEVERITY_COLOURS = {"error": "#F4CCCC", "warning": "#FFF2CC", "info": "#CFE2F3"}
+ACCENT = "#1F4E79"  # headings and table headers
+ACCENT_LIGHT = "#DDEBF7"
+MUTED = "#595959"
+
+NOT_RECORDED = "Not recorded"
+DATE_FORMAT = "dd/mm/yyyy"
+MONEY_FORMAT = "£#,##0"
+TABLE_STYLE = "Table Style Medium 2"
+
+
+def new_workbook(path: Path, *, title: str, council: str) -> xlsxwriter.Workbook:
+    """A workbook that never turns strings into formulas, links or numbers, with its properties set."""
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": False,
+        },
+    )
+    wb.set_properties({"title": title, "author": "partnership-xl", "company": council})
+    return wb
+
+
+def save(out: Path, build: Callable[[Path], None]) -> None:
+    """Write the workbook ``build`` makes to a temporary file, then move it into place."""
+    write_atomically(Path(out), build)
+
+
+class Formats:
+    """The formats of one workbook, made once and shared by its sheets."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        self._wb = wb
+        self._cache: dict[tuple, object] = {}
+        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        self._base = base
+        self.text = self.make()
+        self.wrap = self.make(text_wrap=True)
+        self.number = self.make(num_format="0")
+        self.money = self.make(num_format=MONEY_FORMAT)
+        self.percent = self.make(num_format="0%")
+        self.date = self.make(num_format=DATE_FORMAT, align="left")
+        self.month = self.make(num_format="mmm yyyy", align="left")
+        self.muted = self.make(italic=True, font_color=MUTED)
+        self.muted_wrap = self.make(italic=True, font_color=MUTED, text_wrap=True)
+        self.title = self.make(bold=True, font_size=18, font_color=ACCENT, valign="vcenter")
+        self.subtitle = self.make(font_size=11, font_color=MUTED)
+        self.heading = self.make(bold=True, font_size=12, font_color=ACCENT, bottom=2, bottom_color=ACCENT)
+        self.heading_right = self.make(bold=True, font_size=10, font_color=ACCENT, bottom=2, bottom_color=ACCENT, align="right")
+        self.label = self.make()
+        self.label_indent = self.make(indent=1)
+        self.label_bold = self.make(bold=True)
+        self.figure = self.make(num_format="#,##0", bold=True, align="right")
+        self.figure_money = self.make(num_format=MONEY_FORMAT, bold=True, align="right")
+        self.figure_percent = self.make(num_format="0%", font_color=MUTED, align="right")
+        self.header = self.make(bold=True, font_color="#FFFFFF", bg_color=ACCENT, text_wrap=True, valign="vcenter", border=1, border_color="#FFFFFF")
+
+    def make(self, **props) -> object:
+        """A format with the workbook's font and the given properties (cached)."""
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self._wb.add_format({**self._base, **props})
+        return self._cache[key]
+
+    def band(self, band: str, **extra) -> object:
+        """A fill for a risk band (High/Medium/Low/Not assessed), as used in the heat maps."""
+        return self.make(bg_color=BAND_COLOURS[band], **extra)
+
+    def fill(self, colour: str) -> object:
+        """A conditional-format fill (no font change) for band, RAG and severity cells."""
+        key = (("fill", colour),)
+        if key not in self._cache:
+            self._cache[key] = self._wb.add_format({"bg_color": colour})
+        return self._cache[key]
+
+
+def is_blank(value: object) -> bool:
+    """True for None, NaN, NaT, pd.NA and text that is only spaces."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def put(ws: Worksheet, row: int, col: int, value: object, fmt: object = None, *, date_fmt: object = None) -> None:
+    """Write one value from the register safely: never as a formula, link or guessed date.
+
+    Text → ``write_string``; booleans → "Yes"/"No" text; numbers → ``write_number``; dates →
+    ``write_datetime`` (with ``date_fmt``, else ``fmt``); blanks → ``write_blank``; anything else
+    → its text.
+    """
+    if is_blank(value):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    elif isinstance(value, (bool, np.bool_)):
+        ws.write_string(row, col, "Yes" if bool(value) else "No", fmt)
+    elif isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isinf(number):
+            ws.write_string(row, col, str(value), fmt)
+        else:
+            ws.write_number(row, col, number, fmt)
+    elif isinstance(value, (pd.Timestamp, datetime, date)):
+        when = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+        if not isinstance(when, datetime):
+            when = datetime(when.year, when.month, when.day)
+        ws.write_datetime(row, col, when.replace(tzinfo=None), date_fmt or fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def text_of(value: object) -> str:
+    """A register value as plain text for joining into a sentence ("" when blank)."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "Yes" if value else "No"
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def set_print(ws: Worksheet, *, header_row: int | None = None, one_page: bool = False, footer: str = "") -> None:
+    """A4 landscape, one page wide (or one page in all), repeating the table header on each page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.center_horizontally()
+    if one_page:
+        ws.fit_to_pages(1, 1)
+    else:
+        ws.fit_to_pages(1, 0)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+    ws.set_footer(f"&L&8{footer}&R&8Page &P of &N" if footer else "&R&8Page &P of &N")
+
+
+def footer_text(as_of: date) -> str:
+    """The footer every report page carries (no register text: ``&`` there would be a code)."""
+    return f"Partnership Register, position at {as_of.strftime('%d/%m/%Y')}"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a report table: header, the record key it shows, how to format it, width.
+
+    ``kind`` is text, wrap, number, money, date or percent; ``colours`` maps a cell value to a
+    fill applied by conditional formatting (so filtering and re-sorting keep the colours).
+    """
+
+    header: str
+    key: str
+    kind: str = "text"
+    width: float = 14
+    colours: dict[str, str] | None = None
+
+
+def write_table(
+    ws: Worksheet, top: int, cols: list[Col], records: list[dict], f: Formats, *, name: str, empty: str, widths: bool = True
+) -> int:
+    """Write records as an Excel table with filters from row ``top``; returns the last row used.
+
+    Every value goes through :func:`put`. With no records, writes the sentence ``empty`` instead.
+    ``widths=False`` leaves the column widths alone (several tables on one sheet).
+    """
+    for c, col in enumerate(cols if widths else ()):
+        ws.set_column(c, c, col.width)
+    if not records:
+        ws.write_string(top, 0, empty, f.muted)
+        return top
+    kinds = {"text": f.text, "wrap": f.wrap, "number": f.number, "money": f.money, "date": f.date, "percent": f.percent}
+    for i, record in enumerate(records, start=top + 1):
+        for c, col in enumerate(cols):
+            put(ws, i, c, record.get(col.key), kinds[col.kind], date_fmt=f.date)
+    last = top + len(records)
+    ws.add_table(
+        top, 0, last, len(cols) - 1,
+        {
+            "name": name,
+            "style": TABLE_STYLE,
+            "columns": [{"header": col.header, "header_format": f.header} for col in cols],
+        },
+    )  # fmt: skip
+    for c, col in enumerate(cols):
+        for value, colour in (col.colours or {}).items():
+            ws.conditional_format(top + 1, c, last, c, {"type": "cell", "criteria": "==", "value": f'"{value}"', "format": f.fill(colour)})
+    return last

@@ -1,0 +1,277 @@
+"""The figures the reports show, computed once from a CheckResult and nowhere else.
+
+Pure functions, no workbook: :func:`headline_figures` is the Overview's numbers,
+:func:`risk_grid` a heat map, :func:`review_list`, :func:`exit_list` and :func:`finding_list` the
+rows of the Reviews, Exits and Findings sheets. Rules are never re-run here: reviews overdue or
+due are the PP501/PP502/PP503 findings, past end date is PP901. Tests check the workbooks
+against these, and these against the CheckResult.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..fields import BENEFIT_FIELDS, fields_by_name
+from ..findings import CATALOGUE, sort_key
+from ..model import CheckResult
+from .cells import NOT_RECORDED, is_blank
+
+STATUSES = fields_by_name()["status"].choices
+BANDS = ("High", "Medium", "Low")
+NOT_ASSESSED = "Not assessed"
+RAGS = ("Red", "Amber", "Green")
+LIVE_EXCLUDES = ("Closed",)  # risk views cover partnerships that are not closed
+
+
+def has_column(result: CheckResult, name: str) -> bool:
+    """True when the register had a column for this field."""
+    return name in result.table.columns or name in result.register.columns
+
+
+def column(result: CheckResult, name: str) -> pd.Series:
+    """One field of the typed table, aligned with the scores; all blank when the column is missing."""
+    index = result.scores.index
+    if name in result.table.columns:
+        return result.table[name].reindex(index)
+    return pd.Series([pd.NA] * len(index), index=index, dtype="object")
+
+
+def rows_with(result: CheckResult, *codes: str) -> list[int]:
+    """Excel rows of the partnerships that have a finding with one of these codes, in register order."""
+    wanted = set(codes)
+    rows = {f.row for f in result.findings if f.code in wanted}
+    return [r for r in result.scores.index if r in rows]
+
+
+def codes_by_row(result: CheckResult) -> dict[int, list[str]]:
+    """Excel row → that row's finding codes (no repeats, catalogue order)."""
+    order = {code: i for i, code in enumerate(CATALOGUE)}
+    by_row: dict[int, set[str]] = {}
+    for f in result.findings:
+        by_row.setdefault(f.row, set()).add(f.code)
+    return {row: sorted(codes, key=order.get) for row, codes in by_row.items()}
+
+
+def benefit_flags(result: CheckResult) -> pd.DataFrame | None:
+    """One True/False column per benefit category (policy §3 labels); None when none is recorded."""
+    table = result.table
+    present = [f for f in BENEFIT_FIELDS if f in table.columns]
+    listed = "benefits" in table.columns
+    if not present and not listed and not any(has_column(result, f) for f in (*BENEFIT_FIELDS, "benefits")):
+        return None
+    flags = pd.DataFrame(index=result.scores.index)
+    for name, label in BENEFIT_FIELDS.items():
+        claimed = pd.Series(False, index=flags.index)
+        if name in table.columns:
+            claimed |= column(result, name).map(lambda v: not is_blank(v) and bool(v)).astype(bool)
+        if listed:
+            claimed |= column(result, "benefits").map(lambda v, label=label: _lists(v, label)).astype(bool)
+        flags[label] = claimed
+    return flags
+
+
+def _lists(value: object, label: str) -> bool:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return label in value
+    if isinstance(value, str):
+        return label in [part.strip() for part in value.replace("\n", ";").split(";")]
+    return False
+
+
+def band_of(value: object) -> str:
+    """A score band as shown: High/Medium/Low, else Not assessed."""
+    return value if value in BANDS else NOT_ASSESSED
+
+
+def live(result: CheckResult) -> pd.Series:
+    """True for the partnerships the risk views cover: every status but Closed."""
+    return ~column(result, "status").isin(LIVE_EXCLUDES)
+
+
+def opportunities_recorded(result: CheckResult) -> bool:
+    """True when the register has both opportunity likelihood and impact columns."""
+    return has_column(result, "opp_likelihood") and has_column(result, "opp_impact")
+
+
+def headline_figures(result: CheckResult) -> dict:
+    """The Overview's headline figures, as plain numbers and dicts.
+
+    ``None`` stands for "not recorded" (the register has no such column). Keys:
+    ``partnerships``, ``by_status`` (every status, then "Not recorded" if any), ``direct_contribution``
+    (total £ a year), ``significant``, ``benefits`` (category label → partnerships claiming it),
+    ``no_benefit`` and ``no_benefit_share``, ``reviews_overdue`` (PP501), ``never_reviewed``
+    (PP502), ``reviews_due_soon`` (PP503), ``exiting``, ``closed_in_year`` (closed with an end
+    date in the 12 months up to the as-of date), ``past_end_date`` (PP901), ``rag``,
+    ``live`` (not closed), ``risk_bands`` and ``opp_bands`` (live partnerships),
+    ``contribution_by_service_area`` (£, largest first) and ``findings`` (by severity).
+    """
+    scores = result.scores
+    n = len(scores)
+    status = column(result, "status")
+    by_status = {s: int(status.isin([s]).sum()) for s in STATUSES}
+    unknown = n - sum(by_status.values())
+    if unknown:
+        by_status[NOT_RECORDED] = unknown
+
+    money = pd.to_numeric(column(result, "direct_contribution"), errors="coerce")
+    has_money = has_column(result, "direct_contribution")
+
+    flags = benefit_flags(result)
+    benefit_count = pd.to_numeric(scores["benefit_count"], errors="coerce").fillna(0)
+    no_benefit = int((benefit_count == 0).sum()) if flags is not None else None
+
+    end = pd.to_datetime(column(result, "end_date"), errors="coerce")
+    as_of = pd.Timestamp(result.as_of)
+    in_year = (end > as_of - pd.DateOffset(months=12)) & (end <= as_of)
+
+    live_rows = live(result)
+    areas = column(result, "service_area").map(lambda v: NOT_RECORDED if is_blank(v) else str(v).strip())
+    by_area = money.groupby(areas).sum().sort_values(ascending=False, kind="stable") if has_money and n else pd.Series(dtype=float)
+
+    rag = Counter(scores["rag"])
+    return {
+        "partnerships": n,
+        "by_status": by_status,
+        "direct_contribution": float(money.sum()) if has_money else None,
+        "significant": int(scores["significant"].fillna(False).astype(bool).sum()),
+        "benefits": None if flags is None else {label: int(flags[label].sum()) for label in flags.columns},
+        "no_benefit": no_benefit,
+        "no_benefit_share": (no_benefit / n if n else 0.0) if no_benefit is not None else None,
+        "reviews_overdue": len(rows_with(result, "PP501")),
+        "never_reviewed": len(rows_with(result, "PP502")),
+        "reviews_due_soon": len(rows_with(result, "PP503")),
+        "exiting": by_status["Exiting"],
+        "closed_in_year": int((status.isin(["Closed"]) & in_year.fillna(False).astype(bool)).sum()),
+        "past_end_date": len(rows_with(result, "PP901")),
+        "rag": {r: int(rag.get(r, 0)) for r in RAGS},
+        "live": int(live_rows.sum()),
+        "risk_bands": _bands(scores["risk_band"][live_rows]),
+        "opp_bands": _bands(scores["opp_band"][live_rows]) if opportunities_recorded(result) else None,
+        "contribution_by_service_area": None if not has_money else {str(k): float(v) for k, v in by_area.items()},
+        "findings": dict(result.counts),
+    }
+
+
+def _bands(bands: pd.Series) -> dict[str, int]:
+    shown = Counter(band_of(b) for b in bands)
+    return {b: shown.get(b, 0) for b in (*BANDS, NOT_ASSESSED)}
+
+
+@dataclass
+class Grid:
+    """A 5×5 heat map: partnerships per (likelihood, impact), their refs, and those not assessed."""
+
+    recorded: bool
+    counts: dict[tuple[int, int], int] = field(default_factory=dict)
+    refs: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    not_assessed: list[str] = field(default_factory=list)
+
+
+def risk_grid(result: CheckResult, kind: str = "risk") -> Grid:
+    """The heat map of live partnerships for ``kind`` "risk" or "opp" (opportunities)."""
+    if kind == "opp" and not opportunities_recorded(result):
+        return Grid(recorded=False)
+    grid = Grid(recorded=True, counts={(li, im): 0 for li in range(1, 6) for im in range(1, 6)})
+    likelihood = pd.to_numeric(column(result, f"{kind}_likelihood"), errors="coerce")
+    impact = pd.to_numeric(column(result, f"{kind}_impact"), errors="coerce")
+    for row in result.scores.index[live(result)]:
+        ref = ref_of(result, row)
+        li, im = likelihood.get(row), impact.get(row)
+        if is_blank(li) or is_blank(im) or not (1 <= li <= 5 and 1 <= im <= 5):
+            grid.not_assessed.append(ref)
+            continue
+        key = (int(li), int(im))
+        grid.counts[key] += 1
+        grid.refs.setdefault(key, []).append(ref)
+    return grid
+
+
+def ref_of(result: CheckResult, row: int) -> str:
+    """The partnership's ref as text, or "row N" when its ref is blank."""
+    ref = result.scores.at[row, "ref"] if row in result.scores.index else None
+    return f"row {row}" if is_blank(ref) else str(ref)
+
+
+def name_of(result: CheckResult, row: int) -> object:
+    """The partnership's name as the register has it (blank when it has none)."""
+    return result.scores.at[row, "name"] if row in result.scores.index else None
+
+
+REVIEW_CODES = {"PP501": "Overdue", "PP502": "Never reviewed", "PP503": "Due soon"}
+
+
+def review_list(result: CheckResult) -> pd.DataFrame:
+    """Reviews overdue (PP501), never done (PP502) and due soon (PP503), one row per finding."""
+    rows = []
+    for code, review in REVIEW_CODES.items():
+        for f in sorted((f for f in result.findings if f.code == code), key=sort_key):
+            rows.append({"review": review, "row": f.row, "code": code, "message": f.message})
+    return _with_fields(result, rows, ("review", "code", "message"), ("lead_officer", "service_area", "status", "last_review", "next_review"))
+
+
+EXIT_REASONS = ("Exiting", "Closed in the last 12 months", "Closed, end date not recorded", "Past end date (PP901)", "Ends soon, no exit strategy (PP907)")
+
+
+def exit_list(result: CheckResult) -> pd.DataFrame:
+    """Partnerships exiting, closed in the year, past their end date or ending soon without a strategy."""
+    status = column(result, "status")
+    end = pd.to_datetime(column(result, "end_date"), errors="coerce")
+    as_of = pd.Timestamp(result.as_of)
+    in_year = (end > as_of - pd.DateOffset(months=12)) & (end <= as_of)
+    past, soon = set(rows_with(result, "PP901")), set(rows_with(result, "PP907"))
+    codes = codes_by_row(result)
+    rows = []
+    for row in result.scores.index:
+        why, state = None, status.get(row)
+        state = state if isinstance(state, str) else None
+        if state == "Exiting":
+            why = EXIT_REASONS[0]
+        elif state == "Closed" and bool(in_year.get(row)):
+            why = EXIT_REASONS[1]
+        elif state == "Closed" and is_blank(end.get(row)):
+            why = EXIT_REASONS[2]
+        elif row in past:
+            why = EXIT_REASONS[3]
+        elif row in soon:
+            why = EXIT_REASONS[4]
+        if why:
+            exit_codes = [c for c in codes.get(row, []) if c.startswith("PP90")]
+            rows.append({"why": why, "row": row, "codes": ", ".join(exit_codes)})
+    frame = _with_fields(result, rows, ("why", "codes"), ("status", "end_date", "exit_reason", "exit_strategy", "exit_decided_by", "lead_officer"))
+    if len(frame):
+        frame = frame.assign(_order=frame["why"].map(EXIT_REASONS.index)).sort_values(["_order", "row"], kind="stable").drop(columns="_order")
+    return frame.reset_index(drop=True)
+
+
+def finding_list(result: CheckResult) -> pd.DataFrame:
+    """Every finding, worst first then in register order, with the partnership's name."""
+    rows = [
+        {
+            "severity": f.severity.value,
+            "code": f.code,
+            "policy": f.policy,
+            "ref": f.ref,
+            "name": name_of(result, f.row),
+            "cell": f.cell,
+            "field": f.field,
+            "finding": f.rule.finding,
+            "message": f.message,
+        }
+        for f in sorted(result.findings, key=lambda f: (f.severity.rank, sort_key(f)))
+    ]
+    return pd.DataFrame(rows, columns=["severity", "code", "policy", "ref", "name", "cell", "field", "finding", "message"])
+
+
+def _with_fields(result: CheckResult, rows: list[dict], keys: tuple[str, ...], names: tuple[str, ...]) -> pd.DataFrame:
+    """Rows (``row`` and ``keys``) with the partnership's ref, name and fields (NOT_RECORDED for a missing column)."""
+    out = []
+    for item in rows:
+        row = item["row"]
+        extra = {"ref": ref_of(result, row), "name": name_of(result, row)}
+        for name in names:
+            extra[name] = column(result, name).get(row) if has_column(result, name) else NOT_RECORDED
+        out.append({**item, **extra})
+    return pd.DataFrame(out, columns=["row", "ref", "name", *keys, *names])

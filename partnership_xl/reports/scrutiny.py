@@ -1,0 +1,237 @@
+"""The annual scrutiny workbook (policy §8: Scrutiny receives an annual report on the register).
+
+Sheets: Overview (headline figures and four native charts, one landscape page), Register, Risk
+map, Reviews, Exits, Findings, then Changes with a previous register and Trend with a run history.
+Every figure comes from :func:`.figures.headline_figures`; every register value is written by
+:func:`.cells.put`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from ..model import CheckResult
+from .cells import ACCENT, BAND_COLOURS, NOT_RECORDED, RAG_COLOURS, Formats, footer_text, new_workbook, put, save, set_print
+from .figures import BANDS, NOT_ASSESSED, RAGS, STATUSES, headline_figures
+from .over_time import write_changes, write_trend
+from .sheets import write_exits, write_findings, write_register, write_reviews, write_risk_map
+
+TITLE = "Partnership Register: annual report to Scrutiny"
+_LEFT_WIDTHS = (42, 12, 8, 2)  # label, figure, share, gap
+_CHART_COLUMNS = 12  # columns E:P hold the four charts, 2 × 2
+_CHART_COLUMN_WIDTH = 9.5
+_ROW_PX = 20
+
+
+def write_scrutiny(result: CheckResult, out: Path, previous: CheckResult | None = None, history: pd.DataFrame | None = None) -> None:
+    """Write the annual scrutiny workbook for ``result`` to ``out`` (temporary file, then moved into place).
+
+    ``previous`` (last year's register, checked) adds the Changes sheet; ``history`` (the run
+    history of :func:`partnership_xl.history.read_history`) adds the Trend sheet when it has rows.
+    """
+
+    def build(path: Path) -> None:
+        wb = new_workbook(path, title=TITLE, council=result.settings.council_name)
+        f = Formats(wb)
+        write_overview(wb, f, result, previous)
+        write_register(wb, f, result)
+        write_risk_map(wb, f, result)
+        write_reviews(wb, f, result)
+        write_exits(wb, f, result)
+        write_findings(wb, f, result)
+        if previous is not None:
+            write_changes(wb, f, result, previous)
+        if history is not None and len(history):
+            write_trend(wb, f, result, history)
+        wb.close()
+
+    save(out, build)
+
+
+class _Column:
+    """Writes the Overview's left column line by line and remembers where each block is."""
+
+    def __init__(self, ws, f: Formats, top: int) -> None:
+        self.ws, self.f, self.row = ws, f, top
+        self.blocks: dict[str, tuple[int, int]] = {}
+
+    def heading(self, text: str, right: str = "", share: str = "") -> None:
+        self.ws.write_string(self.row, 0, text, self.f.heading)
+        self.ws.write_string(self.row, 1, right, self.f.heading_right)
+        self.ws.write_string(self.row, 2, share, self.f.heading_right)
+        self.row += 1
+
+    def line(self, label: str, value: object, *, money: bool = False, share: float | None = None, indent: bool = False) -> None:
+        f = self.f
+        self.ws.write_string(self.row, 0, label, f.label_indent if indent else f.label)
+        if value is None:
+            self.ws.write_string(self.row, 1, NOT_RECORDED, f.make(italic=True, font_color="#595959", align="right"))
+        else:
+            put(self.ws, self.row, 1, value, f.figure_money if money else f.figure)
+        if share is not None:
+            self.ws.write_number(self.row, 2, share, f.figure_percent)
+        self.row += 1
+
+    def block(self, name: str, lines: dict[str, object], **kw) -> None:
+        start = self.row
+        for label, value in lines.items():
+            self.line(label, value, **kw)
+        self.blocks[name] = (start, self.row - 1)
+
+    def gap(self) -> None:
+        self.row += 1
+
+
+def write_overview(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult | None = None) -> dict:
+    """Overview: headline figures down the left, four charts on the right, on one landscape page.
+
+    Returns the figures it shows (those of :func:`headline_figures`).
+    """
+    figures = headline_figures(result)
+    ws = wb.add_worksheet("Overview")
+    ws.hide_gridlines(2)
+    for c, width in enumerate(_LEFT_WIDTHS):
+        ws.set_column(c, c, width)
+    ws.set_column(4, 3 + _CHART_COLUMNS, _CHART_COLUMN_WIDTH)
+    last_col = 3 + _CHART_COLUMNS
+
+    ws.set_row(0, 30)
+    ws.merge_range(0, 0, 0, last_col, TITLE, f.title)
+    register = result.register
+    ws.merge_range(1, 0, 1, last_col, "", f.subtitle)
+    put(ws, 1, 0, f"{result.settings.council_name} · position at {result.as_of:%d %B %Y}", f.subtitle)
+    source = f"Register: {register.path.name}, sheet {register.sheet}"
+    if previous is not None:
+        source += f" · compared with {previous.register.path.name} ({previous.as_of:%d %B %Y})"
+    ws.merge_range(2, 0, 2, last_col, "", f.muted)
+    put(ws, 2, 0, source, f.muted)
+
+    left = _Column(ws, f, 4)
+    left.heading("The register", "Number")
+    by_status = figures["by_status"]
+    left.line("Partnerships on the register", figures["partnerships"])
+    left.block("status", {s: by_status[s] for s in (*STATUSES, NOT_RECORDED) if s in by_status}, indent=True)
+    left.line("Total direct contribution (£ a year)", figures["direct_contribution"], money=True)
+    left.line("Significant partnerships (policy §7)", figures["significant"])
+    left.gap()
+
+    n = figures["partnerships"] or 1
+    left.heading("Benefits claimed (policy §3)", "Number", "Share")
+    if figures["benefits"] is None:
+        left.line("Benefit categories", None)
+    else:
+        start = left.row
+        for label, count in figures["benefits"].items():
+            left.line(label, count, share=count / n, indent=True)
+        left.blocks["benefits"] = (start, left.row - 1)
+        left.line("No benefit recorded", figures["no_benefit"], share=figures["no_benefit_share"])
+    left.gap()
+
+    left.heading("Reviews (policy §5)", "Number")
+    left.line("Annual review overdue", figures["reviews_overdue"])
+    left.line("Never reviewed", figures["never_reviewed"])
+    left.line(f"Review due in the next {result.settings.due_soon_days} days", figures["reviews_due_soon"])
+    left.gap()
+
+    left.heading("Exits (policy §9)", "Number")
+    left.line("Exiting", figures["exiting"])
+    left.line("Closed in the last 12 months", figures["closed_in_year"])
+    left.line("Past end date but still running", figures["past_end_date"])
+    left.gap()
+
+    left.heading("RAG (all partnerships)", "Number")
+    left.block("rag", {"Red: at least one error finding": figures["rag"]["Red"], "Amber: warnings only": figures["rag"]["Amber"], "Green: no error or warning": figures["rag"]["Green"]})
+    left.gap()
+
+    left.heading(f"Risk bands ({figures['live']} partnerships not closed)", "Number")
+    left.block("risk", {b: figures["risk_bands"][b] for b in (*BANDS, NOT_ASSESSED)})
+    left.gap()
+
+    left.heading("Direct contribution by service area", "£ a year")
+    areas = figures["contribution_by_service_area"]
+    if areas is None:
+        left.line("Direct contribution", None)
+    else:
+        left.block("areas", areas, money=True)
+    left.gap()
+    c = figures["findings"]
+    ws.write_string(left.row, 0, f"Findings: {c['error']} errors, {c['warning']} warnings, {c['info']} for information. See the Findings sheet.", f.muted)
+    bottom = left.row
+
+    _charts(wb, ws, f, result, figures, left.blocks, bottom)
+    ws.print_area(0, 0, bottom, last_col)
+    set_print(ws, one_page=True, footer=footer_text(result.as_of))
+    ws.activate()
+    return figures
+
+
+def _charts(wb, ws, f: Formats, result: CheckResult, figures: dict, blocks: dict, bottom: int) -> None:
+    """Four native charts over the Overview's own figures, 2 × 2 beside the left column."""
+    top = 4
+    total_px = (bottom - top + 1) * _ROW_PX
+    width = int(_CHART_COLUMNS * (_CHART_COLUMN_WIDTH * 7 + 5) / 2) - 8
+    height = max(240, total_px // 2 - 8)
+    places = [(top, 4, 0), (top, 4, width + 16), (top, 4, 0), (top, 4, width + 16)]
+    charts = [
+        _bar(wb, "Partnerships claiming each benefit", blocks.get("benefits"), ACCENT, "0", "Benefits are not recorded in this register."),
+        _column(wb, "RAG: partnerships by rating", blocks["rag"], [RAG_COLOURS[r] for r in RAGS], ["Red", "Amber", "Green"]),
+        _bar(wb, "Direct contribution by service area (£ a year)", blocks.get("areas"), "#2E75B6", "£#,##0", "Direct contribution is not recorded in this register."),
+        _column(wb, "Partnerships by risk band (not closed)", blocks["risk"], [BAND_COLOURS[b] for b in (*BANDS, NOT_ASSESSED)], None),
+    ]
+    for i, (chart, (row, col, x)) in enumerate(zip(charts, places)):
+        y = 0 if i < 2 else height + 16
+        if isinstance(chart, str):
+            ws.write_string(row + (y // _ROW_PX), col + (0 if x == 0 else _CHART_COLUMNS // 2), chart, f.muted)
+            continue
+        chart.set_size({"width": width, "height": height})
+        chart.set_chartarea({"border": {"color": "#BFBFBF"}})
+        ws.insert_chart(row, col, chart, {"x_offset": x + 4, "y_offset": y + 4, "object_position": 3})
+
+
+def _title(text: str) -> dict:
+    return {"name": text, "name_font": {"size": 11, "bold": True, "color": ACCENT}}
+
+
+def _bar(wb, title: str, block: tuple[int, int] | None, colour: str, num_format: str, missing: str):
+    """A horizontal bar chart of one block of the left column (labels in A, values in B)."""
+    if block is None:
+        return missing
+    first, last = block
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": title,
+        "categories": ["Overview", first, 0, last, 0],
+        "values": ["Overview", first, 1, last, 1],
+        "fill": {"color": colour},
+        "border": {"none": True},
+        "gap": 50,
+        "data_labels": {"value": True, "num_format": num_format, "font": {"size": 9}},
+    })  # fmt: skip
+    chart.set_title(_title(title))
+    chart.set_legend({"none": True})
+    chart.set_x_axis({"num_format": num_format, "min": 0, "num_font": {"size": 8}, "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
+    return chart
+
+
+def _column(wb, title: str, block: tuple[int, int], colours: list[str], labels: list[str] | None):
+    """A column chart of one block, each column in its own colour (RAG or band)."""
+    first, last = block
+    chart = wb.add_chart({"type": "column"})
+    categories = ["Overview", first, 0, last, 0]
+    chart.add_series({
+        "name": title,
+        "categories": categories,
+        "values": ["Overview", first, 1, last, 1],
+        "points": [{"fill": {"color": c}, "border": {"color": "#7F7F7F"}} for c in colours],
+        "gap": 60,
+        "data_labels": {"value": True, "font": {"size": 10, "bold": True}},
+    })  # fmt: skip
+    chart.set_title(_title(title))
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"min": 0, "num_format": "0", "num_font": {"size": 8}, "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
+    chart.set_x_axis({"num_font": {"size": 9}})
+    return chart

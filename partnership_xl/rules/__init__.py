@@ -1,0 +1,51 @@
+"""The rule registry: every catalogue code that a rule function checks, listed explicitly.
+
+One module per policy section. DQ001–DQ009 are found by the reader and the column schema
+(``schema.py``), not here.
+"""
+
+from __future__ import annotations
+
+from . import benefits, context, definition, entry, exit, governance, management, review
+from .base import Context, Hit, RuleFunc
+
+RULES: dict[str, RuleFunc] = {
+    "PP201": definition.pp201,
+    "PP202": definition.pp202,
+    "PP203": definition.pp203,
+    "PP204": definition.pp204,
+    "PP301": benefits.pp301,
+    "PP302": benefits.pp302,
+    "PP401": context.pp401,
+    "PP501": review.pp501,
+    "PP502": review.pp502,
+    "PP503": review.pp503,
+    "PP601": entry.pp601,
+    "PP602": entry.pp602,
+    "PP603": entry.pp603,
+    "PP701": governance.pp701,
+    "PP702": governance.pp702,
+    "PP801": management.pp801,
+    "PP802": management.pp802,
+    "PP901": exit.pp901,
+    "PP902": exit.pp902,
+    "PP903": exit.pp903,
+    "PP904": exit.pp904,
+    "PP905": exit.pp905,
+    "PP906": exit.pp906,
+    "PP907": exit.pp907,
+    "DQ010": exit.dq010,
+    "DQ011": review.dq011,
+}
+
+
+def missing_columns(func: RuleFunc, present: set[str]) -> list[str]:
+    """The columns a rule needs that the register lacks (empty when it can run)."""
+    missing = [f for f in getattr(func, "needs", ()) if f not in present]
+    any_of = getattr(func, "needs_any", ())
+    if any_of and not any(f in present for f in any_of):
+        missing.append(" or ".join(any_of))
+    return missing
+
+
+__all__ = ["RULES", "Context", "Hit", "missing_columns"]

@@ -1,0 +1,91 @@
+"""What a rule sees and returns.
+
+A rule is a small function ``(ctx: Context) -> Hit``: it looks at typed columns, all rows at
+once, and returns a boolean mask of the rows it fires on, the field whose cell the finding
+points at, and the message (one text, or one per row). It never opens a file or builds a cell
+address; the engine does that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from ..config import Settings
+
+
+@dataclass
+class Context:
+    """Typed register columns (index = Excel row), blank masks, settings and the as-of date."""
+
+    table: pd.DataFrame
+    blank: pd.DataFrame
+    settings: Settings
+    as_of: pd.Timestamp
+
+    def has(self, field: str) -> bool:
+        """True when the register has a column for ``field``."""
+        return field in self.blank.columns
+
+    def col(self, field: str) -> pd.Series:
+        """The typed column (all NA when the register has no such column)."""
+        if field in self.table:
+            return self.table[field]
+        return pd.Series(pd.NA, index=self.table.index, dtype=object)
+
+    def is_blank(self, field: str) -> pd.Series:
+        """Rows where the cell is empty (an Excel error or unsaved formula is not empty)."""
+        if field in self.blank:
+            return self.blank[field]
+        return pd.Series(True, index=self.table.index)
+
+    def given(self, field: str) -> pd.Series:
+        """Rows where the cell holds something."""
+        return ~self.is_blank(field)
+
+    def status_in(self, *statuses: str) -> pd.Series:
+        """Rows whose status is one of ``statuses`` (canonical names)."""
+        return self.col("status").isin(statuses).fillna(False).astype(bool)
+
+    def date_text(self, field: str, mask: pd.Series) -> pd.Series:
+        """The field's dates on ``mask`` rows as dd/mm/yyyy."""
+        return self.col(field)[mask].dt.strftime("%d/%m/%Y")
+
+
+@dataclass
+class Hit:
+    """The rows a rule fires on, the field to point at (one, or one per row), and the message(s)."""
+
+    mask: pd.Series
+    field: str | pd.Series
+    message: str | pd.Series
+
+
+RuleFunc = Callable[[Context], Hit]
+
+
+def needs(*fields: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Declare the columns a rule cannot run without; without them it is listed as not checked."""
+
+    def mark(func: RuleFunc) -> RuleFunc:
+        func.needs = fields  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def needs_any(*fields: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Declare that a rule needs at least one of these columns."""
+
+    def mark(func: RuleFunc) -> RuleFunc:
+        func.needs_any = fields  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def money(v: float) -> str:
+    """£12,345 for messages."""
+    return f"£{v:,.0f}" if float(v).is_integer() else f"£{v:,.2f}"

@@ -1,0 +1,11 @@
+"""Policy §4 — Context: partnerships are entered where they best achieve council aims."""
+
+from __future__ import annotations
+
+from .base import Context, Hit, needs
+
+
+@needs("priority")
+def pp401(ctx: Context) -> Hit:
+    """Not linked to a council priority (only when the register has a priority column)."""
+    return Hit(ctx.is_blank("priority"), "priority", "Not linked to a council priority: name the council aim this partnership supports (policy §4).")

@@ -1,0 +1,66 @@
+"""Policy §2 — Defining a partnership: two or more independent organisations, a common goal.
+
+Officer networks, forums and consultation groups, contracts and outsourced services, and
+external or governing bodies are not partnerships (PP201–PP203). A partnership needs at least
+one partner organisation other than the council itself (PP204).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..fields import choice_key
+from .base import Context, Hit, needs
+
+
+@needs("arrangement")
+def pp201(ctx: Context) -> Hit:
+    """Officer network, forum or consultation group: not a partnership.
+
+    Anti-pattern: Arrangement type "Forum". Best practice: record it on a list of networks, not the register.
+    """
+    a = ctx.col("arrangement")
+    mask = a.isin(["Officer network or forum", "Consultation group"]).fillna(False).astype(bool)
+    return Hit(mask, "arrangement", "Arrangement is " + a[mask].astype(str) + ": an officer network, forum or consultation group is not a partnership (policy §2).")
+
+
+@needs("arrangement")
+def pp202(ctx: Context) -> Hit:
+    """Contractual or outsourced arrangement: not a partnership."""
+    mask = ctx.col("arrangement").eq("Contract or outsourced service").fillna(False).astype(bool)
+    return Hit(mask, "arrangement", "Contractual or outsourced arrangement: not a partnership (policy §2); manage it as a contract instead.")
+
+
+@needs("arrangement")
+def pp203(ctx: Context) -> Hit:
+    """External or governing body: not a partnership."""
+    mask = ctx.col("arrangement").eq("External or governing body").fillna(False).astype(bool)
+    return Hit(mask, "arrangement", "External or governing body: not a partnership (policy §2); record it as an outside body.")
+
+
+def _council_names(council: str) -> set[str]:
+    words = re.findall(r"[A-Za-z]+", council)
+    initials = "".join(w[0] for w in words if w.lower() not in ("of", "the", "and"))
+    names = {choice_key(council), choice_key(initials), "council", "thecouncil", "ourselves"}
+    if len(words) >= 2 and words[-1].lower() == "council":  # "Harborough DC", "Harborough Council"
+        place = " ".join(words[:-2] if len(words) > 2 else words[:-1])
+        names |= {choice_key(place + " DC"), choice_key(place + " Council"), choice_key(place + " District")}
+    return names
+
+
+def _only_council(text: object, names: set[str]) -> bool:
+    if not isinstance(text, str):
+        return False
+    items = [choice_key(i) for i in re.split(r"[;\n\r]+|,", text) if choice_key(i)]
+    return bool(items) and all(i in names for i in items)
+
+
+@needs("partners")
+def pp204(ctx: Context) -> Hit:
+    """No independent partner organisation: partners blank, or naming only the council itself."""
+    names = _council_names(ctx.settings.council_name)
+    blank = ctx.is_blank("partners")
+    only = ctx.col("partners").map(lambda t: _only_council(t, names)).astype(bool)
+    message = blank.map({True: "No partner organisations recorded: a partnership needs at least one independent partner (policy §2).",
+                         False: f"Partners name only {ctx.settings.council_name}: a partnership needs an independent partner organisation (policy §2)."})
+    return Hit(blank | only, "partners", message)

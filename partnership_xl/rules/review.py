@@ -1,0 +1,52 @@
+"""Policy §5 — the Partnership Register is reviewed annually.
+
+PP501 review overdue, PP502 never reviewed, PP503 review due soon, DQ011 a review date in the
+future. The interval and the "soon" window are settings (review_interval_months, due_soon_days).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import Context, Hit, needs
+
+
+def _interval(ctx: Context) -> pd.DateOffset:
+    return pd.DateOffset(months=ctx.settings.review_interval_months)
+
+
+@needs("last_review")
+def pp501(ctx: Context) -> Hit:
+    """Annual review overdue: last reviewed longer ago than the review interval.
+
+    Anti-pattern: last reviewed 13 months ago. Best practice: reviewed 11 months ago.
+    """
+    last = ctx.col("last_review")
+    mask = (last < ctx.as_of - _interval(ctx)).fillna(False).astype(bool)
+    due = (last[mask] + _interval(ctx)).dt.strftime("%d/%m/%Y")
+    return Hit(mask, "last_review", "Annual review overdue: last reviewed " + ctx.date_text("last_review", mask) + ", due by " + due + " (policy §5).")
+
+
+@needs("last_review")
+def pp502(ctx: Context) -> Hit:
+    """Never reviewed: no last review date and the partnership is neither Proposed nor Closed."""
+    mask = ctx.is_blank("last_review") & ~ctx.status_in("Proposed", "Closed")
+    return Hit(mask, "last_review", "Never reviewed: no last review date recorded; review it against the policy (policy §5).")
+
+
+@needs("last_review")
+def pp503(ctx: Context) -> Hit:
+    """Review due soon: due (next_review, else last_review + interval) within due_soon_days."""
+    planned = ctx.col("next_review") if ctx.has("next_review") else pd.Series(pd.NaT, index=ctx.table.index)
+    due = planned.where(planned.notna(), ctx.col("last_review") + _interval(ctx))
+    soon = ctx.as_of + pd.Timedelta(days=ctx.settings.due_soon_days)
+    mask = ((due >= ctx.as_of) & (due <= soon)).fillna(False).astype(bool)
+    field = planned.notna().map({True: "next_review", False: "last_review"})
+    return Hit(mask, field, "Review due soon: by " + due[mask].dt.strftime("%d/%m/%Y") + " (policy §5).")
+
+
+@needs("last_review")
+def dq011(ctx: Context) -> Hit:
+    """Review date in the future: last_review after the as-of date."""
+    mask = (ctx.col("last_review") > ctx.as_of).fillna(False).astype(bool)
+    return Hit(mask, "last_review", "Last reviewed " + ctx.date_text("last_review", mask) + " is after today's check date: is it a typing error?")

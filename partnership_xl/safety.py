@@ -1,0 +1,478 @@
+"""Cheap checks on a register file before any reader opens it (SPEC §8).
+
+:func:`inspect_register` sniffs what the file really is from its first bytes (never its
+extension) and refuses, with one plain sentence, anything a reader should not be handed: a
+missing or empty file, something that is not a spreadsheet, a damaged zip, a password-protected
+workbook, a zip bomb (judged from the zip's central directory before anything is unpacked) and an
+XML part that declares a DTD (entity expansion, external entities). It reads a few KB: the zip
+directory plus the first bytes of each part. :func:`lock_owner` says who has a file open in Excel.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import NotAWorkbook, PartnershipXLError, ProtectedWorkbook, RegisterNotFound, UnsafeWorkbook
+
+MB = 1024 * 1024
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a workbook may be before it is refused as hostile or absurd.
+
+    Each field has the name of the ``partnership-xl.toml`` setting that raises it.
+    """
+
+    max_part_mb: int = 512  # largest uncompressed part (e.g. one sheet's XML), in MB
+    max_total_mb: int = 1024  # all parts together, uncompressed, in MB
+    max_ratio: int = 200  # uncompressed / compressed size of any part larger than 1 MB
+    max_cells: int = 5_000_000  # cells a worksheet part may really hold
+    max_rows: int = 1_048_576  # rows a worksheet may claim (Excel's own maximum)
+
+
+_MAX_PARTS = 20_000  # Excel never writes this many parts; a zip that has them is built to stall us
+_CHUNK = 4096
+_PROLOG_BUDGET = 64 * 1024  # bytes allowed before a part's first element (Excel writes ~60)
+_DIMENSION_BUDGET = 16 * 1024  # <dimension> comes before <sheetData>, within the first KB
+# The smallest cell and row a worksheet part can hold: '<c r="A1"><v>1</v></c>' and
+# '<row r="1"/>'. A part of N bytes holds at most N // these, whatever its dimension claims.
+_MIN_CELL_BYTES = 20
+_MIN_ROW_BYTES = 12
+
+_RESAVE = "open it in Excel and save it as an Excel Workbook (.xlsx) with File > Save As, then run again"
+_DAMAGED = ("{name} is damaged or incomplete (it may not have finished copying): copy it again from "
+            "the original, or open it in Excel and save it again, then run again.")
+_RAISE = "if you trust this file, raise {key} in partnership-xl.toml and run again"
+
+
+def inspect_register(path: Path, limits: Limits = Limits()) -> str:
+    """Check that ``path`` is a workbook that is safe to read and return its kind.
+
+    The kind is ``"xlsx"`` (also .xlsm/.xltx), ``"xlsb"``, ``"ods"`` or ``"xls"``. Raises
+    :class:`RegisterNotFound`, :class:`NotAWorkbook`, :class:`ProtectedWorkbook` or
+    :class:`UnsafeWorkbook` (all :class:`PartnershipXLError`) with one sentence saying what to do.
+    """
+    path = Path(path)
+    name = path.name or str(path)
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise RegisterNotFound(f"{name} was not found: check the file name and the folder, then run again.") from None
+    except OSError as exc:
+        raise _unreadable(name, exc) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise RegisterNotFound(f"{name} is a folder, not a workbook: give the path of the register file inside it, then run again.")
+    if not stat.S_ISREG(st.st_mode):
+        raise NotAWorkbook(f"{name} is not an ordinary file, so it is not an Excel workbook: give the path of the register file, then run again.")
+    if st.st_size == 0:
+        raise NotAWorkbook(f"{name} is empty (0 bytes): copy the register again from the original or a backup, then run again.")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2048)
+            if head.startswith(b"PK"):
+                return _inspect_zip(fh, name, limits)
+            if head.startswith(CFB_MAGIC):
+                return _inspect_cfb(fh, name, st.st_size)
+    except PartnershipXLError:
+        raise
+    except OSError as exc:
+        raise _unreadable(name, exc) from None
+    raise NotAWorkbook(f"{name} is not an Excel workbook{_describe(head)}: {_RESAVE}.")
+
+
+def _unreadable(name: str, exc: OSError) -> PartnershipXLError:
+    if isinstance(exc, PermissionError):
+        return PartnershipXLError(f"You do not have permission to read {name}: ask for access to it, or copy it somewhere you can read, then run again.")
+    reason = exc.strerror or type(exc).__name__
+    return PartnershipXLError(f"{name} could not be read ({reason}): check that the drive is connected and that you can open the file, then run again.")
+
+
+def _describe(head: bytes) -> str:
+    """A few words on what the file seems to be instead, for the 'not a workbook' sentence."""
+    if head.startswith(b"%PDF"):
+        return " (it is a PDF)"
+    text = head.decode("utf-8", errors="ignore").lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return " in today's format (it is an old Excel 2003 XML spreadsheet)"
+    if "<html" in text or "<table" in text:
+        return " (it is a web page)"
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    if text and b"\0" not in head and printable >= 0.95 * len(text):
+        return " (it looks like a CSV or text file)"
+    return ""
+
+
+# --- zip packages: xlsx, xlsm, xlsb, ods ---------------------------------------------------------
+
+def _inspect_zip(fh: BinaryIO, name: str, limits: Limits) -> str:
+    try:
+        zf = zipfile.ZipFile(fh)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError, struct.error, OSError):
+        raise NotAWorkbook(_DAMAGED.format(name=name)) from None
+    if len(infos) > _MAX_PARTS:
+        raise UnsafeWorkbook(f"{name} was refused for safety: it holds {len(infos):,} parts, far more than any workbook Excel writes; open the original in Excel and save it again as .xlsx, then run again.")
+    parts = {info.filename.replace("\\", "/").lstrip("/").lower(): info for info in infos}
+    kind = _zip_kind(parts, name)
+    _check_sizes(infos, name, limits)
+    try:
+        if kind == "ods":
+            _check_ods(zf, parts, name)
+        for info in infos:
+            if not info.is_dir() and info.file_size > 0:
+                _check_part(zf, info, name, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
+        raise NotAWorkbook(_DAMAGED.format(name=name)) from None
+    return kind
+
+
+def _zip_kind(parts: dict[str, zipfile.ZipInfo], name: str) -> str:
+    if "xl/workbook.xml" in parts:
+        return "xlsx"
+    if "xl/workbook.bin" in parts:
+        return "xlsb"
+    if "content.xml" in parts:
+        return "ods"
+    if "word/document.xml" in parts:
+        raise NotAWorkbook(f"{name} is a Word document, not an Excel workbook: give the path of the register workbook, then run again.")
+    if "ppt/presentation.xml" in parts:
+        raise NotAWorkbook(f"{name} is a PowerPoint presentation, not an Excel workbook: give the path of the register workbook, then run again.")
+    raise NotAWorkbook(f"{name} is a zip file with no workbook inside, so it is not an Excel workbook: {_RESAVE}.")
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    """Zip-bomb checks on the sizes the central directory declares: nothing is unpacked yet."""
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:  # zip-level encryption: Excel never writes it
+            raise NotAWorkbook(f"{name} has password-locked parts that Excel itself does not write: open the original in Excel and save it again as .xlsx, then run again.")
+        size, packed = info.file_size, info.compress_size
+        if info.compress_type == zipfile.ZIP_STORED and size != packed:
+            raise NotAWorkbook(_DAMAGED.format(name=name))
+        if size > limits.max_part_mb * MB:
+            raise UnsafeWorkbook(f"{name} was refused for safety: its part '{info.filename}' would unpack to {_mb(size)} MB, more than the limit of {limits.max_part_mb} MB (setting max_part_mb); {_RAISE.format(key='max_part_mb')}.")
+        if size > MB and (packed == 0 or size > limits.max_ratio * packed):
+            ratio = f"{size // packed:,} times" if packed else "from nothing"
+            raise UnsafeWorkbook(f"{name} was refused for safety as a possible zip bomb: its part '{info.filename}' would grow {ratio} when unpacked ({_mb(packed)} MB to {_mb(size)} MB), more than the limit of {limits.max_ratio} times (setting max_ratio); {_RAISE.format(key='max_ratio')}.")
+        total += size
+    if total > limits.max_total_mb * MB:
+        raise UnsafeWorkbook(f"{name} was refused for safety: it would unpack to {_mb(total)} MB in all, more than the limit of {limits.max_total_mb} MB (setting max_total_mb); {_RAISE.format(key='max_total_mb')}.")
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:,.1f}" if size < 10 * MB else f"{size // MB:,}"
+
+
+def _check_ods(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], name: str) -> None:
+    mimetype = parts.get("mimetype")
+    if mimetype is not None:
+        with zf.open(mimetype) as fh:
+            declared = fh.read(200).decode("ascii", errors="replace").strip()
+        if declared.startswith("application/vnd.oasis.opendocument.") and ".spreadsheet" not in declared:
+            raise NotAWorkbook(f"{name} is an OpenDocument file but not a spreadsheet: give the path of the register workbook, then run again.")
+    manifest = parts.get("meta-inf/manifest.xml")
+    if manifest is not None and manifest.file_size <= 4 * MB:
+        with zf.open(manifest) as fh:
+            if b"encryption-data" in fh.read(4 * MB):
+                raise ProtectedWorkbook(f"{name} is protected with a password: open it, save a copy without the password (in LibreOffice untick Save with password; in Excel save it as .xlsx), then run again.")
+
+
+def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+    """Refuse a DTD in any XML part, and a worksheet part too big for the cells allowed."""
+    with zf.open(info) as fh:
+        raw = fh.read(_CHUNK)
+        sniffed = _sniff_xml(raw)
+        if sniffed is None:
+            return  # not XML (an image, a .bin record stream...): readers do not parse it as XML
+        encoding, prefix, start = sniffed
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        text, read = prefix + decoder.decode(raw[start:]), len(raw)
+        while (found := _prolog(text)) is None:
+            more = fh.read(_CHUNK) if read < _PROLOG_BUDGET else b""
+            if not more:
+                if read >= _PROLOG_BUDGET:
+                    raise UnsafeWorkbook(f"{name} was refused for safety: its part '{info.filename}' hides more than {_PROLOG_BUDGET // 1024} KB of preamble before its content, which Excel never writes; use a copy saved by Excel, or ask IT to check the file.")
+                return  # ended inside the preamble: not well-formed, the reader will say so
+            read += len(more)
+            text += decoder.decode(more)
+        if found == "<!":
+            raise UnsafeWorkbook(f"{name} was refused for safety: its part '{info.filename}' declares a DTD (<!DOCTYPE or <!ENTITY), which Excel never writes and which is used for XML entity attacks; use a copy saved by Excel, or ask IT to check the file.")
+        if found.rpartition(":")[2] != "worksheet":
+            return
+        while not (dim := _DIMENSION.search(text)) and "sheetData" not in text and read < _DIMENSION_BUDGET:
+            more = fh.read(_CHUNK)
+            if not more:
+                break
+            read += len(more)
+            text += decoder.decode(more)
+    _check_sheet_size(info, _dimension(dim.group(1)) if dim else None, name, limits)
+
+
+_XML_DECL_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._\-]+)["'][^>]*?\?>""")
+
+
+def _sniff_xml(raw: bytes) -> tuple[str, str, int] | None:
+    """(encoding, text of the XML declaration, where to decode from) when ``raw`` starts like XML."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8", "", 3
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32", "", 0
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "", 0
+    if raw.startswith(b"<\0"):
+        return "utf-16-le", "", 0
+    if raw.startswith(b"\0<"):
+        return "utf-16-be", "", 0
+    if not raw.lstrip(b" \t\r\n").startswith(b"<"):
+        return None
+    declared = _XML_DECL_ENCODING.match(raw.lstrip(b" \t\r\n"))
+    if declared:  # the declaration is ASCII; what follows it is in the declared encoding
+        try:
+            encoding = codecs.lookup(declared.group(1).decode("ascii")).name
+        except LookupError:
+            encoding = "latin-1"  # unknown to Python: decode byte for byte, ASCII markup still shows
+        end = raw.index(b"?>") + 2
+        return encoding, raw[:end].decode("latin-1"), end
+    return "utf-8", "", 0
+
+
+def _prolog(text: str) -> str | None:
+    """Walk the XML prolog: the root element's name, "<!" for a DTD, "" for junk, None for more.
+
+    A DTD, and so any entity, can only stand before the root element, so this is all of a part
+    that has to be read to know it declares none.
+    """
+    i, n = (1 if text.startswith("\ufeff") else 0), len(text)
+    while True:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        if i + 1 >= n:
+            return None
+        if text[i] != "<":
+            return ""
+        if text.startswith("<?", i):
+            end = text.find("?>", i + 2)
+            if end < 0:
+                return None
+            i = end + 2
+        elif text.startswith("<!--", i):
+            end = text.find("-->", i + 4)
+            if end < 0:
+                return None
+            i = end + 3
+        elif text[i + 1] == "!":
+            return None if n - i < 4 else "<!"  # DOCTYPE, ENTITY or any other declaration
+        else:
+            root = re.match(r"<([^\s/>]+)[\s/>]", text[i:])
+            return root.group(1) if root else (None if n - i < 200 else "")
+
+
+_DIMENSION = re.compile(r"""<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_REF = re.compile(r"\$?([A-Za-z]{1,4})\$?(\d{1,10})(?::\$?([A-Za-z]{1,4})\$?(\d{1,10}))?")
+
+
+def _dimension(ref: str) -> tuple[int, int] | None:
+    """(rows, cells) that a worksheet's <dimension ref="A1:XFD1048576"/> claims."""
+    m = _REF.fullmatch(ref.strip())
+    if not m:
+        return None
+    c1, r1 = _column_number(m.group(1)), int(m.group(2))
+    c2, r2 = (_column_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+    rows = abs(r2 - r1) + 1
+    return rows, rows * (abs(c2 - c1) + 1)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _check_sheet_size(info: zipfile.ZipInfo, claimed: tuple[int, int] | None, name: str, limits: Limits) -> None:
+    # A sheet formatted to row 1,048,576 claims billions of cells in a few KB: legal and common.
+    # Only a part large enough to really hold more than the limit is refused.
+    size = info.file_size
+    cells = size // _MIN_CELL_BYTES if claimed is None else min(claimed[1], size // _MIN_CELL_BYTES)
+    if cells > limits.max_cells:
+        raise UnsafeWorkbook(f"{name} was refused: its sheet part '{info.filename}' unpacks to {_mb(size)} MB, room for about {cells:,} cells, more than the limit of {limits.max_cells:,} cells (setting max_cells); {_RAISE.format(key='max_cells')}.")
+    if claimed is not None and min(claimed[0], size // _MIN_ROW_BYTES) > limits.max_rows:
+        raise UnsafeWorkbook(f"{name} was refused: its sheet part '{info.filename}' unpacks to {_mb(size)} MB and claims {claimed[0]:,} rows, more than the limit of {limits.max_rows:,} rows (setting max_rows); {_RAISE.format(key='max_rows')}.")
+
+
+# --- OLE compound files: legacy .xls, and password-protected workbooks of any kind --------------
+
+_ENDOFCHAIN, _BOF_RECORDS, _FILEPASS = 0xFFFFFFFE, {0x0809, 0x0409, 0x0209, 0x0009}, 0x002F
+_PROTECTED = ("{name} is protected with a password: open it in Excel, choose File > Info > Protect Workbook > "
+              "Encrypt with Password, clear the password, save it{xlsx}, then run again.")
+
+
+class _Damaged(Exception):
+    """The compound file's structure does not hold together."""
+
+
+class _CompoundFile:
+    """Just enough of [MS-CFB] to list a compound file's streams and read a stream's first bytes."""
+
+    def __init__(self, fh: BinaryIO, file_size: int) -> None:
+        self.fh, self.file_size = fh, file_size
+        header = self.read(0, 512)
+        major, order, shift, mini_shift = struct.unpack_from("<HHHH", header, 0x1A)
+        if order != 0xFFFE or major not in (3, 4) or shift not in (9, 12):
+            raise _Damaged
+        self.sector, self.mini_sector = 1 << shift, 1 << mini_shift
+        self.sectors = file_size // self.sector  # sector ids past this are outside the file
+        self.first_dir, = struct.unpack_from("<I", header, 0x30)
+        self.mini_cutoff, = struct.unpack_from("<I", header, 0x38)
+        first_difat, self.difat_count = struct.unpack_from("<II", header, 0x44)
+        self.difat = list(struct.unpack_from("<109I", header, 0x4C))
+        self.next_difat = first_difat
+
+    def read(self, offset: int, size: int) -> bytes:
+        self.fh.seek(offset)
+        data = self.fh.read(size)
+        if len(data) < size:
+            raise _Damaged
+        return data
+
+    def _fat_sector(self, index: int) -> int:
+        per = self.sector // 4
+        while index >= len(self.difat):  # FATs of big files are listed in a chain of DIFAT sectors
+            if self.next_difat >= self.sectors or len(self.difat) > 109 + self.difat_count * per:
+                raise _Damaged
+            entries = struct.unpack(f"<{per}I", self.read((self.next_difat + 1) * self.sector, self.sector))
+            self.difat.extend(entries[:-1])
+            self.next_difat = entries[-1]
+        return self.difat[index]
+
+    def next(self, sid: int) -> int:
+        per = self.sector // 4
+        fat = self._fat_sector(sid // per)
+        if fat >= self.sectors:
+            raise _Damaged
+        return struct.unpack("<I", self.read((fat + 1) * self.sector + (sid % per) * 4, 4))[0]
+
+    def entries(self) -> dict[str, tuple[int, int]]:
+        """Every storage and stream of the directory: lower-case name -> (start sector, size)."""
+        found: dict[str, tuple[int, int]] = {}
+        sid, seen = self.first_dir, set()
+        while sid != _ENDOFCHAIN:
+            if sid >= self.sectors or sid in seen:
+                raise _Damaged
+            seen.add(sid)
+            block = self.read((sid + 1) * self.sector, self.sector)
+            for at in range(0, self.sector, 128):
+                name_len, kind = struct.unpack_from("<HB", block, at + 64)
+                start, size = struct.unpack_from("<IQ", block, at + 116)
+                if kind in (1, 2, 5) and 2 <= name_len <= 64:
+                    name = block[at:at + name_len - 2].decode("utf-16-le", errors="replace").lower()
+                    found.setdefault("\0root" if kind == 5 else name, (start, size & 0xFFFFFFFF))
+            sid = self.next(sid)
+        if "\0root" not in found:
+            raise _Damaged
+        return found
+
+    def stream_head(self, start: int, size: int, root: tuple[int, int]) -> bytes:
+        """The first (up to) 64 bytes of a stream, from the mini stream when it is small."""
+        want = min(size, 64)
+        if size >= self.mini_cutoff:
+            return self.read((start + 1) * self.sector, want)
+        position, sid = start * self.mini_sector, root[0]  # the mini stream lives in the root's chain
+        if position >= root[1] or root[1] > self.file_size:
+            raise _Damaged
+        for _ in range(position // self.sector):
+            sid = self.next(sid)
+            if sid >= self.sectors:
+                raise _Damaged
+        return self.read((sid + 1) * self.sector + position % self.sector, min(want, self.mini_sector))
+
+
+def _inspect_cfb(fh: BinaryIO, name: str, file_size: int) -> str:
+    try:
+        cfb = _CompoundFile(fh, file_size)
+        streams = cfb.entries()
+        if "encryptedpackage" in streams or "encryptioninfo" in streams:
+            raise ProtectedWorkbook(_PROTECTED.format(name=name, xlsx=""))
+        book = streams.get("workbook") or streams.get("book")
+        if book is None:
+            what = ("a Word document" if "worddocument" in streams else
+                    "a PowerPoint presentation" if "powerpoint document" in streams else "an Office file")
+            raise NotAWorkbook(f"{name} is {what}, not an Excel workbook: give the path of the register workbook, then run again.")
+        if book[1] > file_size:
+            raise _Damaged
+        head = cfb.stream_head(*book, streams["\0root"])
+    except (_Damaged, struct.error):
+        raise NotAWorkbook(_DAMAGED.format(name=name)) from None
+    if len(head) >= 8:
+        record, length = struct.unpack_from("<HH", head)
+        if record in _BOF_RECORDS and 4 + length + 2 <= len(head):
+            if struct.unpack_from("<H", head, 4 + length)[0] == _FILEPASS:  # FILEPASS follows BOF
+                raise ProtectedWorkbook(_PROTECTED.format(name=name, xlsx=" as an Excel Workbook (.xlsx)"))
+    return "xls"
+
+
+# --- who has a file open in Excel ----------------------------------------------------------------
+
+def owner_file_names(name: str) -> list[str]:
+    """The names Office gives the owner file (``~$...``) of a file called ``name``.
+
+    Excel writes ``~$`` + the full name (``~$Register.xlsx``). Word drops the first two characters
+    of a name whose stem has 8 or more characters (``~$gister.docx``) and the first one at 7; both
+    forms are accepted, since tools and versions differ.
+    """
+    names = ["~$" + name]
+    stem = len(Path(name).stem)
+    if stem >= 8:
+        names.append("~$" + name[2:])
+    elif stem == 7:
+        names.append("~$" + name[1:])
+    return names
+
+
+def lock_owner(path: Path) -> str | None:
+    """Who has ``path`` open in Excel, from the owner file beside it; ``None`` when nobody does.
+
+    Returns the user name the owner file records, or ``"someone"`` when it cannot be read.
+    """
+    path = Path(path)
+    for owner_name in owner_file_names(path.name):
+        owner = path.with_name(owner_name)
+        try:
+            if not owner.is_file():
+                continue
+            with open(owner, "rb") as fh:
+                data = fh.read(512)
+        except OSError:
+            return "someone"
+        return _owner_name(data) or "someone"
+    return None
+
+
+def _owner_name(data: bytes) -> str | None:
+    # Byte 0: length of the name; the name follows in the Windows ANSI code page. A UTF-16LE copy
+    # (2-byte length first) sits at offset 54 in Word's owner files and 55 in Excel's.
+    for at in (54, 55):
+        if len(data) >= at + 2:
+            length = struct.unpack_from("<H", data, at)[0]
+            if 0 < length <= 52 and len(data) >= at + 2 + 2 * length:
+                try:
+                    text = data[at + 2:at + 2 + 2 * length].decode("utf-16-le").strip()
+                except UnicodeDecodeError:
+                    continue
+                if text and text.isprintable():
+                    return text
+    if data and 0 < data[0] < len(data):
+        text = data[1:1 + data[0]].decode("cp1252", errors="replace").strip()
+        if text and text.isprintable():
+            return text
+    return None

@@ -1,0 +1,52 @@
+"""Scores (SPEC §4): risk and opportunity score and band, benefit count, significance, RAG."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .config import Settings
+from .fields import BENEFIT_FIELDS
+
+
+def band(score: pd.Series, settings: Settings) -> pd.Series:
+    """Low ≤ low_max, Medium ≤ medium_max, High above; NA where there is no score."""
+    out = pd.Series(pd.NA, index=score.index, dtype=object)
+    out[score.notna() & (score <= settings.low_max)] = "Low"
+    out[score.notna() & (score > settings.low_max) & (score <= settings.medium_max)] = "Medium"
+    out[score.notna() & (score > settings.medium_max)] = "High"
+    return out
+
+
+def _valid(s: pd.Series) -> pd.Series:
+    return s.where(s.isin([1, 2, 3, 4, 5]))
+
+
+def add_scores(table: pd.DataFrame, settings: Settings) -> None:
+    """Add risk_score, risk_band, opp_score, opp_band, benefit_count, significant(_why) to ``table``."""
+    empty = pd.Series(pd.NA, index=table.index, dtype="Float64")
+    for prefix, label in (("risk", "risk"), ("opp", "opp")):
+        likelihood = _valid(table.get(f"{prefix}_likelihood", empty)).astype("Float64")
+        impact = _valid(table.get(f"{prefix}_impact", empty)).astype("Float64")
+        score = (likelihood * impact).astype("Int64")
+        table[f"{label}_score"] = score
+        table[f"{label}_band"] = band(score, settings)
+    table["benefit_count"] = table[[f"claimed:{f}" for f in BENEFIT_FIELDS]].sum(axis=1).astype(int)
+    money = table.get("direct_contribution", empty).astype("Float64")
+    by_money = (money >= settings.significance_threshold).fillna(False).astype(bool)
+    by_risk = table["risk_band"].eq("High").fillna(False).astype(bool)
+    role = table["council_role"] if "council_role" in table else pd.Series(pd.NA, index=table.index, dtype=object)
+    by_role = role.eq("Lead or accountable body").fillna(False).astype(bool)
+    table["significant"] = by_money | by_risk | by_role
+    why = pd.Series("", index=table.index, dtype=object)
+    for mask, text in ((by_money, f"contribution of £{settings.significance_threshold:,.0f} or more"), (by_risk, "high risk"), (by_role, "council is lead or accountable body")):
+        why = why.mask(mask, why + why.ne("").map({True: "; ", False: ""}) + text)
+    table["significant_why"] = why
+
+
+def rag(rows: pd.Index, worst: pd.Series) -> pd.Series:
+    """Red with any error finding, Amber with any warning, else Green. ``worst`` is rank by row."""
+    out = pd.Series("Green", index=rows, dtype=object)
+    worst = worst.reindex(rows)
+    out[worst.eq(1)] = "Amber"
+    out[worst.eq(0)] = "Red"
+    return out
