@@ -72,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     except PartnershipXLError as exc:
         _err(str(exc), args)
         return 2
+    except BrokenPipeError:  # e.g. `partnership-xl rules | head`: the reader stopped listening
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         _err("Stopped before finishing: nothing was changed; the register is untouched.", args)
         return 2

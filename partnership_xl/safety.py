@@ -206,7 +206,7 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: L
             read += len(more)
             text += decoder.decode(more)
         if found == "<!":
-            raise UnsafeWorkbook(f"{name} was refused for safety: its part '{info.filename}' declares a DTD (<!DOCTYPE or <!ENTITY), which Excel never writes and which is used for XML entity attacks; use a copy saved by Excel, or ask IT to check the file.")
+            raise UnsafeWorkbook(f"{name} was refused for safety: its part '{info.filename}' contains XML instructions (a DTD) that Excel never writes and that are used in attacks on the computer reading the file; use a copy saved by Excel, or ask IT to check the file.")
         if found.rpartition(":")[2] != "worksheet":
             return
         while not (dim := _DIMENSION.search(text)) and "sheetData" not in text and read < _DIMENSION_BUDGET:

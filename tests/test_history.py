@@ -11,11 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import partnership_xl
 from partnership_xl.config import Settings
+from partnership_xl.engine import check
 from partnership_xl.findings import Finding
 from partnership_xl.history import COLUMNS, HISTORY_NAME, append_history, read_history
 from partnership_xl.model import CheckResult, Register
+from partnership_xl.template import write_template
 
 BOM = b"\xef\xbb\xbf"
 
@@ -168,20 +169,7 @@ def test_unreadable_values_become_missing(tmp_path):
     assert frame[["run_at", "as_of", "size", "partnerships", "error"]].isna().all(axis=None)
 
 
-def _engine_check():
-    """engine.check, or a skip until the engine and its file checks (safety.py) have landed."""
-    package = Path(partnership_xl.__file__).parent if partnership_xl.__file__ else Path(partnership_xl.__path__[0])
-    if not all((package / name).exists() for name in ("engine.py", "safety.py")):
-        pytest.skip("partnership_xl.engine / safety not there yet")
-    from partnership_xl import engine
-
-    return engine.check
-
-
 def test_history_of_a_real_check(tmp_path):
-    check = _engine_check()
-    from partnership_xl.template import write_template
-
     folder = tmp_path / "Managing Partnerships"
     folder.mkdir()
     register = folder / "Partnership Register.xlsx"

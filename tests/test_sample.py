@@ -10,7 +10,7 @@ import openpyxl
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
 
-from .conftest import AS_OF
+from tests.conftest import AS_OF
 
 ROOT = Path(__file__).resolve().parents[1]
 

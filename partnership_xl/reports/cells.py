@@ -221,10 +221,11 @@ def write_table(
     if not records:
         ws.write_string(top, 0, empty, f.muted)
         return top
-    kinds = {"text": f.text, "wrap": f.wrap, "number": f.number, "money": f.money, "date": f.date, "percent": f.percent}
+    kinds = {"text": f.text, "wrap": f.wrap, "number": f.number, "money": f.money, "date": f.date, "month": f.month, "percent": f.percent}
     for i, record in enumerate(records, start=top + 1):
         for c, col in enumerate(cols):
-            put(ws, i, c, record.get(col.key), kinds[col.kind], date_fmt=f.date)
+            fmt = kinds[col.kind]
+            put(ws, i, c, record.get(col.key), fmt, date_fmt=fmt if col.kind in ("date", "month") else f.date)
     last = top + len(records)
     ws.add_table(
         top, 0, last, len(cols) - 1,

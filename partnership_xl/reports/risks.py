@@ -1,0 +1,185 @@
+"""The quarterly risk and opportunity extract (policy §8: the Executive receives updates on
+partnership risks and opportunities each quarter, as part of the corporate risk register).
+
+One sheet, High risks first: each live partnership's risk and opportunity scores and bands, lead
+officer, key risks and control measures and, against a previous register, how each score moved
+(up, down, same, new) with the counts councils report. Partnerships that left the register since
+are listed on a second sheet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from ..model import CheckResult
+from . import changes as ch
+from .cells import BAND_COLOURS, RAG_COLOURS, Col, Formats, footer_text, is_blank, new_workbook, put, save, set_print, write_table
+from .figures import BANDS, NOT_ASSESSED, band_of, column, has_column, live, opportunities_recorded
+
+TITLE = "Partnership risks and opportunities: update to the Executive"
+RISK_MOVEMENT_COLOURS = {"up": "#F4CCCC", "down": "#D9EAD3", "new": "#CFE2F3"}
+OPP_MOVEMENT_COLOURS = {"up": "#D9EAD3", "down": "#F4CCCC", "new": "#CFE2F3"}
+_BAND_ORDER = {b: i for i, b in enumerate((*BANDS, NOT_ASSESSED))}
+
+
+def risk_records(result: CheckResult, previous: CheckResult | None = None) -> list[dict]:
+    """The extract's rows: live partnerships, High band first, then risk score, then opportunity score.
+
+    With ``previous``, each row also has ``prev_risk_score``, ``risk_movement``,
+    ``prev_opp_score`` and ``opp_movement`` (up, down, same, new, not assessed).
+    """
+    scores = result.scores
+    moves = ch.compare(result, previous).dropna(subset=["row"]).set_index("row") if previous is not None else None
+    records = []
+    for row in scores.index[live(result)]:
+        record = {
+            "row": int(row),
+            "ref": scores.at[row, "ref"],
+            "name": scores.at[row, "name"],
+            "status": column(result, "status").get(row),
+            "service_area": column(result, "service_area").get(row),
+            "lead_officer": column(result, "lead_officer").get(row),
+            "risk_likelihood": column(result, "risk_likelihood").get(row),
+            "risk_impact": column(result, "risk_impact").get(row),
+            "risk_score": scores.at[row, "risk_score"],
+            "risk_band": band_of(scores.at[row, "risk_band"]),
+            "risks": column(result, "risks").get(row),
+            "controls": column(result, "controls").get(row),
+            "opp_likelihood": column(result, "opp_likelihood").get(row),
+            "opp_impact": column(result, "opp_impact").get(row),
+            "opp_score": scores.at[row, "opp_score"],
+            "opp_band": band_of(scores.at[row, "opp_band"]),
+            "opportunities": column(result, "opportunities").get(row),
+            "rag": scores.at[row, "rag"],
+        }
+        if moves is not None:
+            move = moves.loc[row]
+            for kind in ("risk", "opp"):
+                record[f"prev_{kind}_score"] = move[f"prev_{kind}_score"]
+                record[f"{kind}_movement"] = move[f"{kind}_movement"]
+        records.append(record)
+
+    def order(r: dict) -> tuple:
+        risk = -float(r["risk_score"]) if not is_blank(r["risk_score"]) else 1.0
+        opp = -float(r["opp_score"]) if not is_blank(r["opp_score"]) else 1.0
+        return (_BAND_ORDER[r["risk_band"]], risk, opp, r["row"])
+
+    return sorted(records, key=order)
+
+
+def movement_summary(result: CheckResult, previous: CheckResult) -> dict[str, dict[str, int]]:
+    """Risk and opportunity movements of the live partnerships, plus how many were removed."""
+    records = risk_records(result, previous)
+    removed = int((ch.compare(result, previous)["change"] == ch.REMOVED).sum())
+    out = {}
+    for kind in ("risk", "opp"):
+        moved = pd.Series([r[f"{kind}_movement"] for r in records], dtype="object").value_counts()
+        out[kind] = {m: int(moved.get(m, 0)) for m in ch.MOVEMENTS if m != ch.REMOVED}
+        out[kind][ch.REMOVED] = removed
+    return out
+
+
+def write_risks(result: CheckResult, out: Path, previous: CheckResult | None = None) -> None:
+    """Write the quarterly risk and opportunity extract to ``out`` (temporary file, then moved into place).
+
+    ``previous`` (the register as it was last quarter, checked) adds the movement columns and counts.
+    """
+
+    def build(path: Path) -> None:
+        wb = new_workbook(path, title=TITLE, council=result.settings.council_name)
+        f = Formats(wb)
+        _extract(wb, f, result, previous)
+        if previous is not None:
+            _removed(wb, f, result, previous)
+        wb.close()
+
+    save(out, build)
+
+
+def _columns(result: CheckResult, previous: CheckResult | None) -> list[Col]:
+    since = f" since {previous.as_of:%d/%m/%Y}" if previous is not None else ""
+    cols = [
+        Col("Ref", "ref", width=9), Col("Partnership", "name", "wrap", 30), Col("Status", "status", width=12),
+        Col("Service area", "service_area", "wrap", 16), Col("Lead officer", "lead_officer", "wrap", 16),
+        Col("Risk likelihood", "risk_likelihood", "number", 10), Col("Risk impact", "risk_impact", "number", 9),
+        Col("Risk score", "risk_score", "number", 8), Col("Risk band", "risk_band", width=10, colours=BAND_COLOURS),
+    ]  # fmt: skip
+    if previous is not None:
+        cols += [Col("Previous risk score", "prev_risk_score", "number", 10), Col(f"Risk movement{since}", "risk_movement", width=12, colours=RISK_MOVEMENT_COLOURS)]
+    cols += [Col("Key risks", "risks", "wrap", 36), Col("Control measures", "controls", "wrap", 36)]
+    if opportunities_recorded(result):
+        cols += [
+            Col("Opportunity likelihood", "opp_likelihood", "number", 12), Col("Opportunity impact", "opp_impact", "number", 11),
+            Col("Opportunity score", "opp_score", "number", 11), Col("Opportunity band", "opp_band", width=12, colours=BAND_COLOURS),
+        ]  # fmt: skip
+        if previous is not None:
+            cols += [Col("Previous opportunity score", "prev_opp_score", "number", 12), Col(f"Opportunity movement{since}", "opp_movement", width=13, colours=OPP_MOVEMENT_COLOURS)]
+        if has_column(result, "opportunities"):
+            cols.append(Col("Key opportunities", "opportunities", "wrap", 36))
+    cols.append(Col("RAG", "rag", width=8, colours=RAG_COLOURS))
+    return [c for c in cols if c.key not in ("risks", "controls", "service_area", "lead_officer") or has_column(result, c.key)]
+
+
+def _extract(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult | None) -> None:
+    ws = wb.add_worksheet("Risks and opportunities")
+    records = risk_records(result, previous)
+    cols = _columns(result, previous)
+    ws.set_row(0, 26)
+    ws.write_string(0, 0, TITLE, f.title)
+    put(ws, 1, 0, f"{result.settings.council_name} · position at {result.as_of:%d %B %Y} · register {result.register.path.name}", f.subtitle)
+    closed = int((~live(result)).sum())
+    s = result.settings
+    note = f"Score = likelihood × impact: Low up to {s.low_max}, Medium up to {s.medium_max}, High above. High risks first."
+    if closed:
+        note += f" Closed partnerships are not listed ({closed})."
+    if not opportunities_recorded(result):
+        note += " Opportunities are not recorded in this register."
+    ws.write_string(2, 0, note, f.muted)
+
+    row = 4
+    ws.write_string(row, 0, "Risk band", f.heading)
+    ws.write_string(row, 1, "", f.heading)
+    ws.write_string(row, 2, "Number", f.heading_right)
+    bands = pd.Series([r["risk_band"] for r in records], dtype="object").value_counts()
+    for i, band in enumerate((*BANDS, NOT_ASSESSED), start=row + 1):
+        ws.merge_range(i, 0, i, 1, band, f.band(band))
+        ws.write_number(i, 2, int(bands.get(band, 0)), f.figure)
+    if previous is not None:
+        moves = movement_summary(result, previous)
+        labels = {"up": "Rose", "down": "Fell", "same": "Stayed the same", "new": "New partnership", "not assessed": "Not assessed", "removed": "Removed"}
+        ws.merge_range(row, 4, row, 5, f"Since {previous.as_of:%d/%m/%Y} ({previous.register.path.name})", f.heading)
+        ws.write_string(row, 6, "Risks", f.heading_right)
+        ws.write_string(row, 7, "Opportunities" if opportunities_recorded(result) else "", f.heading_right)
+        for i, (key, label) in enumerate(labels.items(), start=row + 1):
+            ws.merge_range(i, 4, i, 5, label, f.label)
+            ws.write_number(i, 6, moves["risk"][key], f.figure)
+            if opportunities_recorded(result):
+                ws.write_number(i, 7, moves["opp"][key], f.figure)
+        row += len(labels)
+    else:
+        row += len(BANDS) + 1
+    top = row + 2
+    write_table(ws, top, cols, records, f, name="Risks", empty="No live partnership to report.")
+    ws.set_row(top, 42)
+    ws.freeze_panes(top + 1, 2)
+    set_print(ws, header_row=top, footer=footer_text(result.as_of))
+
+
+def _removed(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult) -> None:
+    frame = ch.compare(result, previous)
+    removed = frame[frame["change"] == ch.REMOVED]
+    ws = wb.add_worksheet("Removed")
+    ws.set_row(0, 26)
+    ws.write_string(0, 0, "No longer on the register", f.title)
+    ws.write_string(1, 0, f"On {previous.register.path.name} ({previous.as_of:%d/%m/%Y}) but not on {result.register.path.name}.", f.muted)
+    cols = [
+        Col("Ref", "prev_ref", width=9), Col("Partnership", "prev_name", "wrap", 34), Col("Status then", "prev_status", width=12),
+        Col("Risk score then", "prev_risk_score", "number", 10), Col("Risk band then", "prev_risk_band", width=11, colours=BAND_COLOURS),
+        Col("Exit recorded", "exit_recorded", "wrap", 48),
+    ]  # fmt: skip
+    write_table(ws, 3, cols, removed.to_dict("records"), f, name="Removed", empty="No partnership left the register.")
+    ws.set_row(3, 30)
+    set_print(ws, header_row=3, footer=footer_text(result.as_of))
