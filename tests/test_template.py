@@ -11,7 +11,7 @@ from openpyxl.utils.cell import range_boundaries
 
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
-from partnership_xl.fields import alias_index, all_fields, header_key
+from partnership_xl.fields import alias_index, all_fields, fields_by_name, header_key
 from partnership_xl.findings import CATALOGUE
 from partnership_xl.template import (
     GUIDANCE_SHEET,
@@ -136,13 +136,13 @@ def test_guidance_lists_every_column_and_every_rule(book):
     assert [(c[0], c[1]) for c in columns] == [(f.header, f.name) for f in template_fields()]
     by_name = {c[1]: c for c in columns}
     assert by_name["ref"][3] == "Yes"
-    assert by_name["approved_by"][4] == "; ".join(template_fields()[[f.name for f in template_fields()].index("approved_by")].choices)
+    assert by_name["approved_by"][4] == "; ".join(fields_by_name()["approved_by"].choices)
     assert "CMT" in by_name["approved_by"][5]  # synonyms the checker also accepts
     text = " ".join(str(c.value) for r in ws.iter_rows() for c in r if c.value)
     assert "leaves the 'Benefits' column out" in text
 
 
-def _fill(template, path, rows: int) -> None:
+def _fill(template, path, rows: int, typed: dict[tuple[int, str], object] | None = None) -> None:
     """Type values into the template as its drop-downs allow: every allowed value somewhere."""
     wb = openpyxl.load_workbook(template)
     ws = wb[REGISTER_SHEET]
@@ -163,7 +163,7 @@ def _fill(template, path, rows: int) -> None:
                 value = f"P{i + 1:03d}"
             else:
                 value = f"{field.header} {i + 1}"
-            ws.cell(r, col, value)
+            ws.cell(r, col, (typed or {}).get((r, field.name), value))
     wb.save(path)
 
 
@@ -175,6 +175,13 @@ def test_values_from_the_drop_downs_are_all_accepted(template, tmp_path):
     assert result.summary()["partnerships"] == rows
     codes = {f.code for f in result.findings}
     assert not codes & {"DQ002", "DQ003", "DQ004", "DQ005", "DQ009"}, [f for f in result.findings if f.code.startswith("DQ")]
+
+
+def test_a_value_typed_past_the_drop_down_is_still_caught(template, tmp_path):
+    filled = tmp_path / "filled register.xlsx"
+    _fill(template, filled, 2, typed={(3, "approved_by"): "Cabinet member", (2, "status"): "Ongoing"})
+    result = check(filled, Settings(), AS_OF)
+    assert sorted((f.row, f.field) for f in result.findings if f.code == "DQ005") == [(2, "status"), (3, "approved_by")]
 
 
 def test_guidance_quotes_the_settings_in_use(tmp_path):

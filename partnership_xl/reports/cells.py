@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,19 +21,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-try:
-    from ..outputs import write_atomically
-except ModuleNotFoundError as exc:  # outputs.py is being written alongside; swap in when it lands
-    if exc.name != "partnership_xl.outputs":
-        raise
-
-    def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
-        tmp = target.with_name(f"~tmp-{os.getpid()}-{target.name}")
-        try:
-            write(tmp)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+from ..outputs import write_atomically
 
 #: Fills of the risk and opportunity bands and of RAG, as the council's risk register shows them.
 BAND_COLOURS = {"High": "#E06666", "Medium": "#FFD966", "Low": "#93C47D", "Not assessed": "#D9D9D9"}

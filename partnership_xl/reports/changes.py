@@ -146,16 +146,17 @@ def approval(result: CheckResult, row: int, codes: list[str]) -> str:
         return "No: unbudgeted contribution without approval (PP602)"
     if "PP603" in codes:
         return f"Approved at the wrong level (PP603): {text_of(by)}{on}"
-    if not is_blank(by) and by != "Not required":
+    if isinstance(by, str) and by.strip() and by != "Not required":
         return f"Yes: {text_of(by)}{on}"
     if not has_column(result, "approved_by"):
         return "Not recorded"
-    if column(result, "budgeted").get(row) is True:
+    budgeted = column(result, "budgeted").get(row)
+    if not is_blank(budgeted) and bool(budgeted):
         return "Not needed: in existing budget"
     money = column(result, "direct_contribution").get(row)
     if not is_blank(money) and float(money) == 0:
         return "Not needed: no direct contribution"
-    return "Not needed" if by == "Not required" else "No approval recorded"
+    return "Not needed" if isinstance(by, str) and by == "Not required" else "No approval recorded"
 
 
 def exit_recorded(result: CheckResult, row: int) -> str:

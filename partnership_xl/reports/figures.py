@@ -56,34 +56,24 @@ def codes_by_row(result: CheckResult) -> dict[int, list[str]]:
 
 
 def benefit_flags(result: CheckResult) -> pd.DataFrame | None:
-    """One True/False column per benefit category (policy §3 labels); None when none is recorded."""
-    table = result.table
-    present = [f for f in BENEFIT_FIELDS if f in table.columns]
-    listed = "benefits" in table.columns
-    if not present and not listed and not any(has_column(result, f) for f in (*BENEFIT_FIELDS, "benefits")):
+    """One True/False column per benefit category (policy §3 labels); None when none is recorded.
+
+    Uses the engine's ``claimed:<field>`` columns, which merge the yes/no columns and the
+    Benefits list.
+    """
+    if not any(has_column(result, f) for f in (*BENEFIT_FIELDS, "benefits")):
         return None
-    flags = pd.DataFrame(index=result.scores.index)
+    index = result.scores.index
+    flags = pd.DataFrame(index=index)
     for name, label in BENEFIT_FIELDS.items():
-        claimed = pd.Series(False, index=flags.index)
-        if name in table.columns:
-            claimed |= column(result, name).map(lambda v: not is_blank(v) and bool(v)).astype(bool)
-        if listed:
-            claimed |= column(result, "benefits").map(lambda v, label=label: _lists(v, label)).astype(bool)
-        flags[label] = claimed
+        claimed = result.table.get(f"claimed:{name}")
+        flags[label] = claimed.reindex(index).fillna(False).astype(bool) if claimed is not None else False
     return flags
-
-
-def _lists(value: object, label: str) -> bool:
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return label in value
-    if isinstance(value, str):
-        return label in [part.strip() for part in value.replace("\n", ";").split(";")]
-    return False
 
 
 def band_of(value: object) -> str:
     """A score band as shown: High/Medium/Low, else Not assessed."""
-    return value if value in BANDS else NOT_ASSESSED
+    return value if isinstance(value, str) and value in BANDS else NOT_ASSESSED
 
 
 def live(result: CheckResult) -> pd.Series:

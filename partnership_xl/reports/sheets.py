@@ -246,7 +246,7 @@ def write_exits(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult) -> Non
 
 
 def _decision(value: object) -> str:
-    if value == NOT_RECORDED:
+    if isinstance(value, str) and value == NOT_RECORDED:
         return NOT_RECORDED
     return "Not decided" if is_blank(value) else f"Decided by {value}"
 

@@ -1,0 +1,338 @@
+"""What the annotated copy cannot carry over from the officer's workbook, found before writing.
+
+openpyxl, which writes the copy, reads cells, styles, merged ranges, validations, conditional
+formats, defined names, tables, notes, charts, pictures and pivot tables, and silently leaves out
+the rest: drawn shapes, form controls, Excel 2010+ extensions (sparklines, slicers, some
+validations and conditional formats), macros and more (docs/fidelity.md has the tested list).
+:func:`detect_losses` looks inside the .xlsx zip, without loading the workbook, and names each
+kind it finds in one sentence; :func:`reconcile` adds what openpyxl reported or failed to read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from defusedxml.ElementTree import fromstring
+from openpyxl.reader import drawings as openpyxl_drawings
+from openpyxl.workbook import Workbook
+
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_OFFICE_DOCUMENT = "/officeDocument"
+
+# Elements after <sheetData> that openpyxl drops, as an officer would name them.
+_SHEET_ELEMENTS = {
+    "ignoredErrors": "Excel's 'ignore error' settings (the green error triangles they hid will show again)",
+    "picture": "a background picture",
+    "legacyDrawingHF": "pictures in the page header or footer",
+    "protectedRanges": "protected ranges (ranges unlocked with their own password)",
+    "customSheetViews": "custom views",
+    "sortState": "a saved sort order",
+    "cellWatches": "cell watches",
+    "dataConsolidate": "data consolidation settings",
+    "smartTags": "smart tags",
+    "webPublishItems": "web publishing settings",
+}
+_COUNTED_ELEMENTS = {"oleObjects": ("oleObject", "embedded object"), "controls": ("control", "form control")}
+# Elements after <sheetData> that openpyxl keeps (or rebuilds: calculation settings).
+_SHEET_KEPT = {"sheetProtection", "autoFilter", "mergeCells", "conditionalFormatting", "dataValidations",
+               "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks",
+               "colBreaks", "drawing", "legacyDrawing", "tableParts", "scenarios", "sheetCalcPr",
+               "phoneticPr", "extLst", "AlternateContent", "sheetData"}
+
+# Worksheet extensions (<ext uri>): what they hold, and the element counted in them.
+_EXTENSIONS = {
+    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": ("dataValidation", "data validation using Excel 2010 features (usually a drop-down list taken from another sheet)"),
+    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": ("cfRule", "conditional format using Excel 2010 features (data bar details, icon sets, rules referring to other sheets)"),
+    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": ("sparkline", "sparkline"),
+    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": ("slicer", "slicer"),
+    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": ("slicer", "table slicer"),
+    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": ("timelineRef", "timeline"),
+}
+
+# Parts openpyxl does not carry over, by content type (a suffix of it), when no element above
+# has already named them.
+_PARTS = {
+    "vbaProject": "macros (VBA): the copy is a plain .xlsx workbook",
+    "threadedcomments+xml": "threaded comments (each stays as a plain note with the first comment's text)",
+    "printerSettings": "printer settings (the page setup itself is kept)",
+    "connections+xml": "data connections (queries in the copy cannot be refreshed)",
+    "queryTable+xml": "query table settings (the data stays)",
+    "chartex+xml": "Excel 2016 charts (waterfall, treemap, sunburst, histogram, box and whisker, funnel, map)",
+    "chartstyle+xml": "chart style and colour presets (each chart keeps its own formatting)",
+    "diagramData+xml": "SmartArt diagrams",
+    "webextension+xml": "Office add-ins",
+    "model+data": "a Data Model (Power Pivot)",
+    "customXmlProperties+xml": "custom XML data (e.g. SharePoint document properties)",
+    "customProperty": "custom sheet properties",
+    "activeX+xml": "ActiveX controls",
+    "inkml+xml": "ink drawings",
+}
+_PARTS_COVERED = ("controlproperties", "oleObject", "slicer", "timeline", "person+xml", "chartcolorstyle",
+                  "diagram", "rdrichvalue", "rdRichValue", "richStyles", "rdarray", "rdsupporting",
+                  "sheetMetadata", "activeX", "webextensiontaskpanes", "customXml")
+_PARTS_KEPT = ("sheet.main+xml", "template.main+xml", "macroEnabled.main+xml", "worksheet+xml",
+               "chartsheet+xml", "sharedStrings+xml", "styles+xml", "theme+xml", "drawing+xml",
+               "drawingml.chart+xml", "comments+xml", "vmlDrawing", "table+xml", "pivotTable+xml",
+               "pivotCacheDefinition+xml", "pivotCacheRecords+xml", "externalLink+xml",
+               "core-properties+xml", "extended-properties+xml", "custom-properties+xml",
+               "calcChain+xml", "relationships+xml", "application/xml", "image/")
+
+
+@dataclass
+class Inventory:
+    """What was found in the zip: the loss sentences, and the charts and pictures openpyxl should keep."""
+
+    losses: list[str] = field(default_factory=list)
+    charts: Counter = field(default_factory=Counter)
+    pictures: Counter = field(default_factory=Counter)
+
+
+def detect_losses(path: Path) -> list[str]:
+    """One plain sentence for each kind of thing in the workbook that the annotated copy will not hold.
+
+    Reads the parts of the .xlsx zip (never the whole workbook). Empty when nothing is lost, e.g.
+    ``["2 text boxes or shapes on sheet 'Pivot' (openpyxl does not keep them)"]``.
+    """
+    return inspect(path).losses
+
+
+def inspect(path: Path) -> Inventory:
+    """The inventory of :func:`detect_losses`, with the chart and picture counts for :func:`reconcile`."""
+    with zipfile.ZipFile(path) as archive:
+        return _Inspector(archive).run()
+
+
+def reconcile(inventory: Inventory, workbook: Workbook, warnings: list[str]) -> list[str]:
+    """The losses, plus charts or pictures openpyxl failed to read and anything else it warned about."""
+    losses = list(inventory.losses)
+    for sheet in workbook._sheets:
+        for kind, expected, got in (("chart", inventory.charts[sheet.title], len(getattr(sheet, "_charts", []))),
+                                    ("picture", inventory.pictures[sheet.title], len(getattr(sheet, "_images", [])))):
+            if got < expected:
+                losses.append(_sentence(expected - got, kind, sheet.title, "openpyxl could not read them"))
+    covered = ("extension is not supported", "Unable to read chart", "image", "DrawingML", "no default style")
+    losses += [f"Other: openpyxl reported '{w}'" for w in warnings if not any(c in w for c in covered)]
+    return losses
+
+
+def _sentence(count: int, thing: str, sheet: str | None, why: str = "openpyxl does not keep them") -> str:
+    things = thing if count == 1 else _plural(thing)
+    where = f" on sheet '{sheet}'" if sheet else ""
+    return f"{count} {things}{where} ({why})"
+
+
+def _plural(thing: str) -> str:
+    head, sep, tail = thing.partition(" ")
+    if head.endswith(("x", "s")):
+        return head + "es" + sep + tail
+    return head + "s" + sep + tail
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class _Inspector:
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        self.names = set(archive.namelist())
+        self.types = self._content_types()
+        self.inventory = Inventory()
+        self.covered: set[str] = set()
+
+    def run(self) -> Inventory:
+        workbook_part = self._workbook_part()
+        if workbook_part is None:
+            return self.inventory
+        sheets = fromstring(self.archive.read(workbook_part))
+        rels = self._rels(workbook_part)
+        for sheet in sheets.iter():
+            if _local(sheet.tag) == "sheet" and sheet.get(_REL) in rels:
+                part = rels[sheet.get(_REL)][1]
+                if part in self.names:
+                    self._sheet(sheet.get("name", "?"), part)
+        self._metadata(sheets, rels)
+        self._parts()
+        return self.inventory
+
+    def _content_types(self) -> dict[str, str]:
+        root = fromstring(self.archive.read("[Content_Types].xml"))
+        defaults = {e.get("Extension", "").lower(): e.get("ContentType", "") for e in root if _local(e.tag) == "Default"}
+        overrides = {e.get("PartName", "").lstrip("/"): e.get("ContentType", "") for e in root if _local(e.tag) == "Override"}
+        return {name: overrides.get(name) or defaults.get(name.rsplit(".", 1)[-1].lower(), "")
+                for name in self.names if not name.endswith("/")}
+
+    def _rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """rId → (relationship type's last word, target part) for one part."""
+        folder, name = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", name + ".rels")
+        if rels_part not in self.names:
+            return {}
+        found = {}
+        for rel in fromstring(self.archive.read(rels_part)):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") != "External":
+                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            found[rel.get("Id")] = (rel.get("Type", "").rsplit("/", 1)[-1], target)
+        return found
+
+    def _workbook_part(self) -> str | None:
+        for _, (kind, target) in self._rels("").items():
+            if kind == _OFFICE_DOCUMENT.strip("/") and target in self.names:
+                return target
+        return None
+
+    def _lose(self, count: int, thing: str, sheet: str | None, why: str = "openpyxl does not keep them") -> None:
+        if count:
+            self.inventory.losses.append(_sentence(count, thing, sheet, why))
+
+    def _sheet(self, name: str, part: str) -> None:
+        rels = self._rels(part)
+        self.covered.update(target for _, target in rels.values())
+        tail = self._tail(self.archive.read(part))
+        if tail is not None:
+            self._tail_elements(name, tail, rels)
+        for kind, target in rels.values():
+            if target not in self.names:
+                continue
+            if kind == "drawing":
+                self._drawing(name, target)
+            elif kind == "vmlDrawing":
+                self._vml(name, target)
+            else:
+                self._sheet_part(name, target)
+
+    @staticmethod
+    def _tail(data: bytes) -> Element | None:
+        """The worksheet without its cells: the root tag plus everything after <sheetData>."""
+        root = re.search(rb"<(?:\w+:)?(?:worksheet|chartsheet)\b[^>]*>", data)
+        end = data.rfind(b"sheetData")
+        if root is None:
+            return None
+        start = data.find(b">", end) + 1 if end > root.end() else root.end()
+        return fromstring(data[: root.end()] + data[start:])
+
+    def _tail_elements(self, name: str, tail: Element, rels: dict) -> None:
+        for element in tail:
+            tag = _local(element.tag)
+            if tag in _SHEET_ELEMENTS:
+                self._lose(1, _SHEET_ELEMENTS[tag], name)
+            elif tag in _COUNTED_ELEMENTS or tag == "AlternateContent":
+                for inner_tag, (child, thing) in _COUNTED_ELEMENTS.items():
+                    owners = [e for e in element.iter() if _local(e.tag) == inner_tag]
+                    self._lose(sum(1 for o in owners for e in o if _local(e.tag) == child), thing, name)
+            elif tag == "extLst":
+                self._extensions(name, element)
+            elif tag not in _SHEET_KEPT and tag not in ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols"):
+                self._lose(1, f"'{tag}' setting", name)
+
+    def _extensions(self, name: str, ext_list: Element) -> None:
+        for ext in ext_list:
+            uri = (ext.get("uri") or "").upper()
+            if uri in _EXTENSIONS:
+                child, thing = _EXTENSIONS[uri]
+                self._lose(sum(1 for e in ext.iter() if _local(e.tag) == child) or 1, thing, name)
+            else:
+                self._lose(1, f"block of Excel extension data {uri}", name)
+
+    def _drawing(self, name: str, part: str) -> None:
+        lost: Counter = Counter()
+        for anchor in fromstring(self.archive.read(part)):
+            if _local(anchor.tag) == "AlternateContent":
+                choice = next(iter(anchor), None)
+                content = [_local(c.tag) for a in (choice if choice is not None else []) for c in a]
+                lost[_drawn_thing(content, anchor)] += 1
+                continue
+            for child in anchor:
+                tag = _local(child.tag)
+                if tag == "pic":
+                    self.inventory.pictures[name] += 1
+                elif tag == "graphicFrame" and _graphic_uri(child).endswith("/chart"):
+                    self.inventory.charts[name] += 1
+                elif tag in ("sp", "grpSp", "cxnSp", "graphicFrame", "contentPart"):
+                    lost[_drawn_thing([tag], child)] += 1
+        for thing, count in lost.items():
+            self._lose(count, thing, name)
+        if self.inventory.pictures[name] and not openpyxl_drawings.PILImage:
+            self._lose(self.inventory.pictures[name], "picture", name, "openpyxl keeps pictures only when Pillow is installed")
+            self.inventory.pictures[name] = 0
+
+    def _vml(self, name: str, part: str) -> None:
+        text = self.archive.read(part).decode("utf-8", "replace")
+        kinds = Counter(re.findall(r'ObjectType="(\w+)"', text))
+        controls = sum(n for kind, n in kinds.items() if kind != "Note")
+        self._lose(controls, "form control (button, check box, list)", name)
+        shown = len(re.findall(r"<x:Visible\s*/>", text))
+        self._lose(shown, "note shown permanently", name, "openpyxl keeps the note but shows it only on hover")
+
+    def _sheet_part(self, name: str, part: str) -> None:
+        content_type = self.types.get(part, "")
+        for suffix, thing in _PARTS.items():
+            if content_type.endswith(suffix) and suffix != "chartstyle+xml":
+                self._lose(1, thing, name, "openpyxl does not keep them")
+
+    def _metadata(self, workbook: Element, rels: dict) -> None:
+        metadata = [p for p, t in self.types.items() if t.endswith("sheetMetadata+xml")]
+        if not metadata:
+            return
+        for sheet in workbook.iter():
+            if _local(sheet.tag) == "sheet" and sheet.get(_REL) in rels:
+                data = self.archive.read(rels[sheet.get(_REL)][1])
+                cells = re.findall(rb"<(?:\w+:)?c\s[^>]*?\b(cm|vm)=", data)
+                name = sheet.get("name", "?")
+                self._lose(cells.count(b"cm"), "dynamic array formula", name,
+                           "kept as a legacy array formula over the same cells, with its results")
+                self._lose(cells.count(b"vm"), "picture or linked data type placed in a cell", name,
+                           "the cell shows #VALUE! in the copy")
+
+    def _parts(self) -> None:
+        found: Counter = Counter()
+        unknown: Counter = Counter()
+        for part, content_type in self.types.items():
+            if part.startswith("docProps/thumbnail"):
+                found["a preview picture of the workbook (thumbnail)"] += 1
+            elif part.startswith("customXml/") and content_type.endswith("customXmlProperties+xml"):
+                found[_PARTS["customXmlProperties+xml"]] += 1
+            elif part in self.covered or any(k in content_type for k in _PARTS_KEPT + _PARTS_COVERED):
+                continue
+            elif thing := next((t for s, t in _PARTS.items() if content_type.endswith(s)), None):
+                found[thing] += 1
+            elif not part.startswith("customXml/"):
+                unknown[content_type or part] += 1
+        for thing in found:
+            self.inventory.losses.append(f"Workbook: {thing} (openpyxl does not keep them)")
+        if unknown:
+            kinds = ", ".join(sorted(unknown))
+            self.inventory.losses.append(f"Workbook: {sum(unknown.values())} other parts openpyxl does not read ({kinds})")
+
+
+def _graphic_uri(frame: Element) -> str:
+    data = next((e for e in frame.iter() if _local(e.tag) == "graphicData"), None)
+    return data.get("uri", "") if data is not None else ""
+
+
+def _drawn_thing(tags: list[str], element: Element) -> str:
+    uri = " ".join(e.get("uri", "") for e in element.iter() if _local(e.tag) == "graphicData")
+    if "chartex" in uri:
+        return "Excel 2016 chart (waterfall, treemap, histogram and the like)"
+    if "slicer" in uri or "timeslicer" in uri:
+        return "slicer or timeline"
+    if "diagram" in uri:
+        return "SmartArt diagram"
+    if any(e.get("Requires") in ("a14",) for e in element.iter() if _local(e.tag) == "Choice") and "sp" in tags:
+        return "form control (button, check box, list)"
+    if "grpSp" in tags:
+        return "group of shapes"
+    if "cxnSp" in tags:
+        return "connector line"
+    if "contentPart" in tags:
+        return "ink drawing"
+    if "graphicFrame" in tags:
+        return "embedded object"
+    return "text box or shape"

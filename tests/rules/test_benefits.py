@@ -1,0 +1,66 @@
+"""Policy §3 — benefits: at least one claimed (PP301), and described (PP302)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CLEAN, row
+
+from partnership_xl.findings import Severity
+
+FIVE = ["External funding or investment", "Cashable savings or income", "Increased service quality",
+        "Improved speed or throughput", "Risk mitigation"]
+NONE_CLAIMED = {"benefit_funding": "No", "benefit_quality": None, "benefit_risk": "N"}  # savings, speed are No in CLEAN
+LIST_HEADERS = [h for h in CLEAN if h not in FIVE] + ["Benefits"]
+
+
+def by_list(run, benefits, detail="Joint bids for funding"):
+    """The codes of a row that claims its benefits through one Benefits list column."""
+    result = run([row(Benefits=benefits, benefit_detail=detail)], headers=LIST_HEADERS)
+    return {f.code for f in result.findings if f.row == 2}
+
+
+@pytest.mark.parametrize("changes, expected", [
+    (NONE_CLAIMED, True),
+    ({**NONE_CLAIMED, "benefit_speed": "x"}, False),
+    ({**NONE_CLAIMED, "benefit_savings": "Yes"}, False),
+    ({}, False),
+])
+def test_pp301_no_benefit_claimed(fires, changes, expected):
+    assert ("PP301" in fires(**changes)) is expected
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"benefit_detail": None}, True),
+    ({"benefit_detail": "Police funding for CCTV"}, False),
+    ({**NONE_CLAIMED, "benefit_detail": None}, False),  # nothing claimed: PP301's, not PP302's
+])
+def test_pp302_claimed_but_not_described(fires, changes, expected):
+    assert ("PP302" in fires(**changes)) is expected
+
+
+@pytest.mark.parametrize("benefits, detail, expected", [
+    ("Risk mitigation", None, {"PP302"}),
+    ("Funding; Quality", None, {"PP302"}),
+    ("Risk mitigation", "Shared risk register", set()),
+    (None, None, {"PP301"}),
+])
+def test_benefits_list_column(run, benefits, detail, expected):
+    assert by_list(run, benefits, detail) & {"PP301", "PP302"} == expected
+
+
+@pytest.mark.parametrize("code, changes, field, severity", [
+    ("PP301", NONE_CLAIMED, "benefit_funding", Severity.ERROR),
+    ("PP302", {"benefit_detail": None}, "benefit_detail", Severity.WARNING),
+])
+def test_finding_cell_clause_and_severity(finding, cell, code, changes, field, severity):
+    f = finding(code, **changes)
+    assert (f.cell, f.field, f.policy, f.severity) == (cell(field), field, "§3", severity)
+
+
+@pytest.mark.parametrize("dropped, codes", [
+    (FIVE, {"PP301", "PP302"}),
+    (["Benefit description"], {"PP302"}),
+])
+def test_not_checked_without_its_column(not_checked, dropped, codes):
+    assert codes <= not_checked(*dropped)
+    assert {"PP301", "PP302"} - codes <= {"PP301", "PP302"} - not_checked(*dropped)
