@@ -23,7 +23,6 @@ from openpyxl.reader import drawings as openpyxl_drawings
 from openpyxl.workbook import Workbook
 
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_OFFICE_DOCUMENT = "/officeDocument"
 
 # Elements after <sheetData> that openpyxl drops, as an officer would name them.
 _SHEET_ELEMENTS = {
@@ -38,7 +37,6 @@ _SHEET_ELEMENTS = {
     "smartTags": "smart tags",
     "webPublishItems": "web publishing settings",
 }
-_COUNTED_ELEMENTS = {"oleObjects": ("oleObject", "embedded object"), "controls": ("control", "form control")}
 # Elements after <sheetData> that openpyxl keeps (or rebuilds: calculation settings).
 _SHEET_KEPT = {"sheetProtection", "autoFilter", "mergeCells", "conditionalFormatting", "dataValidations",
                "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks",
@@ -55,27 +53,25 @@ _EXTENSIONS = {
     "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": ("timelineRef", "timeline"),
 }
 
-# Parts openpyxl does not carry over, by content type (a suffix of it), when no element above
-# has already named them.
+# Parts openpyxl does not carry over, by the end of their content type, when nothing above has
+# already named them: (what they are, what it means for the copy).
 _PARTS = {
-    "vbaProject": "macros (VBA): the copy is a plain .xlsx workbook",
-    "threadedcomments+xml": "threaded comments (each stays as a plain note with the first comment's text)",
-    "printerSettings": "printer settings (the page setup itself is kept)",
-    "connections+xml": "data connections (queries in the copy cannot be refreshed)",
-    "queryTable+xml": "query table settings (the data stays)",
-    "chartex+xml": "Excel 2016 charts (waterfall, treemap, sunburst, histogram, box and whisker, funnel, map)",
-    "chartstyle+xml": "chart style and colour presets (each chart keeps its own formatting)",
-    "diagramData+xml": "SmartArt diagrams",
-    "webextension+xml": "Office add-ins",
-    "model+data": "a Data Model (Power Pivot)",
-    "customXmlProperties+xml": "custom XML data (e.g. SharePoint document properties)",
-    "customProperty": "custom sheet properties",
-    "activeX+xml": "ActiveX controls",
-    "inkml+xml": "ink drawings",
+    "vbaProject": ("macros (VBA)", "the copy is a plain .xlsx workbook"),
+    "threadedcomments+xml": ("threaded comments", "each stays as a plain note"),
+    "printerSettings": ("printer settings", "the page setup itself is kept"),
+    "connections+xml": ("data connections", "queries in the copy cannot be refreshed"),
+    "queryTable+xml": ("query table settings", "the data stays"),
+    "chartstyle+xml": ("chart style and colour presets", "each chart keeps its own formatting"),
+    "webextension+xml": ("Office add-ins", ""),
+    "model+data": ("a Data Model (Power Pivot)", ""),
+    "customXmlProperties+xml": ("custom XML data (e.g. SharePoint document properties)", ""),
+    "customProperty": ("custom sheet properties", ""),
+    "inkml+xml": ("ink drawings", ""),
 }
 _PARTS_COVERED = ("controlproperties", "oleObject", "slicer", "timeline", "person+xml", "chartcolorstyle",
-                  "diagram", "rdrichvalue", "rdRichValue", "richStyles", "rdarray", "rdsupporting",
-                  "sheetMetadata", "activeX", "webextensiontaskpanes", "customXml")
+                  "diagram", "richvalue", "richstyles", "rdarray", "rdsupporting",
+                  "sheetMetadata", "activeX", "webextensiontaskpanes", "customXml", "chartex",
+                  "vbaProjectSignature", "vbaData")
 _PARTS_KEPT = ("sheet.main+xml", "template.main+xml", "macroEnabled.main+xml", "worksheet+xml",
                "chartsheet+xml", "sharedStrings+xml", "styles+xml", "theme+xml", "drawing+xml",
                "drawingml.chart+xml", "comments+xml", "vmlDrawing", "table+xml", "pivotTable+xml",
@@ -143,6 +139,7 @@ class _Inspector:
         self.archive = archive
         self.names = set(archive.namelist())
         self.types = self._content_types()
+        self.has_metadata = any(t.endswith("sheetMetadata+xml") for t in self.types.values())
         self.inventory = Inventory()
         self.covered: set[str] = set()
 
@@ -150,14 +147,12 @@ class _Inspector:
         workbook_part = self._workbook_part()
         if workbook_part is None:
             return self.inventory
-        sheets = fromstring(self.archive.read(workbook_part))
         rels = self._rels(workbook_part)
-        for sheet in sheets.iter():
+        for sheet in fromstring(self.archive.read(workbook_part)).iter():
             if _local(sheet.tag) == "sheet" and sheet.get(_REL) in rels:
                 part = rels[sheet.get(_REL)][1]
                 if part in self.names:
                     self._sheet(sheet.get("name", "?"), part)
-        self._metadata(sheets, rels)
         self._parts()
         return self.inventory
 
@@ -183,8 +178,8 @@ class _Inspector:
         return found
 
     def _workbook_part(self) -> str | None:
-        for _, (kind, target) in self._rels("").items():
-            if kind == _OFFICE_DOCUMENT.strip("/") and target in self.names:
+        for kind, target in self._rels("").values():
+            if kind == "officeDocument" and target in self.names:
                 return target
         return None
 
@@ -192,45 +187,53 @@ class _Inspector:
         if count:
             self.inventory.losses.append(_sentence(count, thing, sheet, why))
 
+    def _lose_kind(self, thing: str, sheet: str | None, note: str = "") -> None:
+        where = f" on sheet '{sheet}'" if sheet else ""
+        self.inventory.losses.append(f"{thing[0].upper()}{thing[1:]}{where} ({_why(note)})")
+
     def _sheet(self, name: str, part: str) -> None:
         rels = self._rels(part)
         self.covered.update(target for _, target in rels.values())
-        tail = self._tail(self.archive.read(part))
-        if tail is not None:
-            self._tail_elements(name, tail, rels)
+        data = self.archive.read(part)
+        controls = [0]
+        tail = _tail(data)
+        if tail is not None and _local(tail.tag) == "worksheet":
+            self._tail_elements(name, tail, controls)
+        if self.has_metadata:
+            cells = re.findall(rb"<(?:\w+:)?c\s[^>]*?\b(cm|vm)=", data)
+            self._lose(cells.count(b"cm"), "dynamic array formula", name,
+                       "it becomes a legacy array formula over the same cells, with the same results")
+            self._lose(cells.count(b"vm"), "picture or linked data type placed in a cell", name,
+                       "the cell shows #VALUE! in the copy")
         for kind, target in rels.values():
             if target not in self.names:
                 continue
             if kind == "drawing":
-                self._drawing(name, target)
+                self._drawing(name, target, controls)
             elif kind == "vmlDrawing":
-                self._vml(name, target)
+                self._vml(name, target, controls)
             else:
                 self._sheet_part(name, target)
+        # a form control can show up three times: VML, <controls>, and the drawing
+        self._lose(max(controls), "form control (button, check box, drop-down)", name)
 
-    @staticmethod
-    def _tail(data: bytes) -> Element | None:
-        """The worksheet without its cells: the root tag plus everything after <sheetData>."""
-        root = re.search(rb"<(?:\w+:)?(?:worksheet|chartsheet)\b[^>]*>", data)
-        end = data.rfind(b"sheetData")
-        if root is None:
-            return None
-        start = data.find(b">", end) + 1 if end > root.end() else root.end()
-        return fromstring(data[: root.end()] + data[start:])
-
-    def _tail_elements(self, name: str, tail: Element, rels: dict) -> None:
+    def _tail_elements(self, name: str, tail: Element, controls: list[int]) -> None:
         for element in tail:
             tag = _local(element.tag)
             if tag in _SHEET_ELEMENTS:
-                self._lose(1, _SHEET_ELEMENTS[tag], name)
-            elif tag in _COUNTED_ELEMENTS or tag == "AlternateContent":
-                for inner_tag, (child, thing) in _COUNTED_ELEMENTS.items():
-                    owners = [e for e in element.iter() if _local(e.tag) == inner_tag]
-                    self._lose(sum(1 for o in owners for e in o if _local(e.tag) == child), thing, name)
+                self._lose_kind(_SHEET_ELEMENTS[tag], name)
+            elif tag in ("oleObjects", "controls", "AlternateContent"):
+                for owner in (e for e in element.iter() if _local(e.tag) in ("oleObjects", "controls")):
+                    count = sum(1 for e in owner if _local(e.tag) in ("oleObject", "control")
+                                or any(_local(i.tag) in ("oleObject", "control") for i in e.iter()))
+                    if _local(owner.tag) == "controls":
+                        controls.append(count)
+                    else:
+                        self._lose(count, "embedded object (OLE)", name)
             elif tag == "extLst":
                 self._extensions(name, element)
-            elif tag not in _SHEET_KEPT and tag not in ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols"):
-                self._lose(1, f"'{tag}' setting", name)
+            elif tag not in _SHEET_KEPT:
+                self._lose_kind(f"the '{tag}' settings", name)
 
     def _extensions(self, name: str, ext_list: Element) -> None:
         for ext in ext_list:
@@ -239,15 +242,13 @@ class _Inspector:
                 child, thing = _EXTENSIONS[uri]
                 self._lose(sum(1 for e in ext.iter() if _local(e.tag) == child) or 1, thing, name)
             else:
-                self._lose(1, f"block of Excel extension data {uri}", name)
+                self._lose_kind(f"Excel extension data {uri}", name)
 
-    def _drawing(self, name: str, part: str) -> None:
+    def _drawing(self, name: str, part: str, controls: list[int]) -> None:
         lost: Counter = Counter()
         for anchor in fromstring(self.archive.read(part)):
             if _local(anchor.tag) == "AlternateContent":
-                choice = next(iter(anchor), None)
-                content = [_local(c.tag) for a in (choice if choice is not None else []) for c in a]
-                lost[_drawn_thing(content, anchor)] += 1
+                lost[_drawn_thing(anchor)] += 1
                 continue
             for child in anchor:
                 tag = _local(child.tag)
@@ -255,61 +256,64 @@ class _Inspector:
                     self.inventory.pictures[name] += 1
                 elif tag == "graphicFrame" and _graphic_uri(child).endswith("/chart"):
                     self.inventory.charts[name] += 1
-                elif tag in ("sp", "grpSp", "cxnSp", "graphicFrame", "contentPart"):
-                    lost[_drawn_thing([tag], child)] += 1
+                elif tag in ("sp", "grpSp", "cxnSp", "graphicFrame", "contentPart", "AlternateContent"):
+                    lost[_drawn_thing(child)] += 1
+        controls.append(lost.pop(_FORM_CONTROL, 0))
         for thing, count in lost.items():
             self._lose(count, thing, name)
         if self.inventory.pictures[name] and not openpyxl_drawings.PILImage:
             self._lose(self.inventory.pictures[name], "picture", name, "openpyxl keeps pictures only when Pillow is installed")
             self.inventory.pictures[name] = 0
 
-    def _vml(self, name: str, part: str) -> None:
+    def _vml(self, name: str, part: str, controls: list[int]) -> None:
         text = self.archive.read(part).decode("utf-8", "replace")
         kinds = Counter(re.findall(r'ObjectType="(\w+)"', text))
-        controls = sum(n for kind, n in kinds.items() if kind != "Note")
-        self._lose(controls, "form control (button, check box, list)", name)
+        controls.append(sum(n for kind, n in kinds.items() if kind != "Note"))
         shown = len(re.findall(r"<x:Visible\s*/>", text))
-        self._lose(shown, "note shown permanently", name, "openpyxl keeps the note but shows it only on hover")
+        self._lose(shown, "note shown permanently", name, "the copy keeps the note but shows it only on hover")
 
     def _sheet_part(self, name: str, part: str) -> None:
         content_type = self.types.get(part, "")
-        for suffix, thing in _PARTS.items():
-            if content_type.endswith(suffix) and suffix != "chartstyle+xml":
-                self._lose(1, thing, name, "openpyxl does not keep them")
-
-    def _metadata(self, workbook: Element, rels: dict) -> None:
-        metadata = [p for p, t in self.types.items() if t.endswith("sheetMetadata+xml")]
-        if not metadata:
-            return
-        for sheet in workbook.iter():
-            if _local(sheet.tag) == "sheet" and sheet.get(_REL) in rels:
-                data = self.archive.read(rels[sheet.get(_REL)][1])
-                cells = re.findall(rb"<(?:\w+:)?c\s[^>]*?\b(cm|vm)=", data)
-                name = sheet.get("name", "?")
-                self._lose(cells.count(b"cm"), "dynamic array formula", name,
-                           "kept as a legacy array formula over the same cells, with its results")
-                self._lose(cells.count(b"vm"), "picture or linked data type placed in a cell", name,
-                           "the cell shows #VALUE! in the copy")
+        for suffix, (thing, note) in _PARTS.items():
+            if content_type.endswith(suffix):
+                self._lose_kind(thing, name, note)
 
     def _parts(self) -> None:
-        found: Counter = Counter()
+        found: dict[str, str] = {}
         unknown: Counter = Counter()
-        for part, content_type in self.types.items():
+        for part, content_type in sorted(self.types.items()):
             if part.startswith("docProps/thumbnail"):
-                found["a preview picture of the workbook (thumbnail)"] += 1
+                found["a preview picture of the workbook (thumbnail)"] = ""
             elif part.startswith("customXml/") and content_type.endswith("customXmlProperties+xml"):
-                found[_PARTS["customXmlProperties+xml"]] += 1
-            elif part in self.covered or any(k in content_type for k in _PARTS_KEPT + _PARTS_COVERED):
+                found.setdefault(*_PARTS["customXmlProperties+xml"])
+            elif part in self.covered or any(k.lower() in content_type.lower() for k in _PARTS_KEPT + _PARTS_COVERED):
                 continue
-            elif thing := next((t for s, t in _PARTS.items() if content_type.endswith(s)), None):
-                found[thing] += 1
+            elif match := next((v for s, v in _PARTS.items() if content_type.endswith(s)), None):
+                found.setdefault(*match)
             elif not part.startswith("customXml/"):
                 unknown[content_type or part] += 1
-        for thing in found:
-            self.inventory.losses.append(f"Workbook: {thing} (openpyxl does not keep them)")
+        for thing, note in found.items():
+            self.inventory.losses.append(f"Workbook: {thing} ({_why(note)})")
         if unknown:
             kinds = ", ".join(sorted(unknown))
-            self.inventory.losses.append(f"Workbook: {sum(unknown.values())} other parts openpyxl does not read ({kinds})")
+            self.inventory.losses.append(f"Workbook: {sum(unknown.values())} other parts that openpyxl does not read ({kinds})")
+
+
+_FORM_CONTROL = "form control (button, check box, drop-down)"
+
+
+def _why(note: str) -> str:
+    return "openpyxl does not keep them" + (f"; {note}" if note else "")
+
+
+def _tail(data: bytes) -> Element | None:
+    """The worksheet without its cells: the root tag plus everything after <sheetData>."""
+    root = re.search(rb"<(?:\w+:)?(?:worksheet|chartsheet|dialogsheet)\b[^>]*>", data)
+    if root is None:
+        return None
+    end = data.rfind(b"sheetData")
+    start = data.find(b">", end) + 1 if end > root.end() else root.end()
+    return fromstring(data[: root.end()] + data[start:])
 
 
 def _graphic_uri(frame: Element) -> str:
@@ -317,22 +321,21 @@ def _graphic_uri(frame: Element) -> str:
     return data.get("uri", "") if data is not None else ""
 
 
-def _drawn_thing(tags: list[str], element: Element) -> str:
+def _drawn_thing(element: Element) -> str:
+    tags = {_local(e.tag) for e in element.iter()}
     uri = " ".join(e.get("uri", "") for e in element.iter() if _local(e.tag) == "graphicData")
     if "chartex" in uri:
         return "Excel 2016 chart (waterfall, treemap, histogram and the like)"
-    if "slicer" in uri or "timeslicer" in uri:
+    if "slicer" in uri:
         return "slicer or timeline"
     if "diagram" in uri:
         return "SmartArt diagram"
-    if any(e.get("Requires") in ("a14",) for e in element.iter() if _local(e.tag) == "Choice") and "sp" in tags:
-        return "form control (button, check box, list)"
-    if "grpSp" in tags:
-        return "group of shapes"
-    if "cxnSp" in tags:
-        return "connector line"
-    if "contentPart" in tags:
-        return "ink drawing"
-    if "graphicFrame" in tags:
-        return "embedded object"
+    if "/chart" in uri:
+        return "chart drawn in an Excel extension"
+    if any(e.get("Requires") == "a14" for e in element.iter() if _local(e.tag) == "Choice") and "sp" in tags:
+        return _FORM_CONTROL
+    for tag, thing in (("grpSp", "group of shapes"), ("cxnSp", "connector line"), ("contentPart", "ink drawing"),
+                       ("graphicFrame", "embedded object"), ("pic", "picture inside a shape")):
+        if tag in tags:
+            return thing
     return "text box or shape"

@@ -130,17 +130,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     folder = Path(settings.output_dir) if settings.output_dir else args.register.parent
     if settings.output_dir and not folder.is_dir():
         raise PartnershipXLError(f"The output folder '{settings.output_dir}' (output_dir in the settings) does not exist: create it or change the setting.")
-    workbook_target = note = None
-    if not args.no_workbook:
-        default = folder / f"{args.register.stem} - checked {as_of.isoformat()}.xlsx"
-        workbook_target, note = resolve_output(args.out, default, args.register)
-    json_target = None
-    if args.json is not None:
-        json_target, _ = resolve_output(args.json, args.json, args.register)
+    if args.out is not None or args.json is not None:  # refuse an unusable explicit output before the work
+        for explicit in (args.out, args.json):
+            if explicit is not None:
+                resolve_output(explicit, explicit, args.register)
 
     progress = Progress(enabled=not args.quiet)
     with progress:
         result = _check(args, args.register, settings, as_of, progress)
+        workbook_target = note = json_target = None
+        if not args.no_workbook:
+            default = folder / f"{args.register.stem} - checked {as_of.isoformat()}.xlsx"
+            workbook_target, note = resolve_output(args.out, default, args.register)
+        if args.json is not None:
+            json_target, _ = resolve_output(args.json, args.json, args.register)
         losses: list[str] = []
         if workbook_target is not None:
             from .annotate import write_annotated

@@ -9,6 +9,10 @@ pinned. The files are committed, so the tests need neither xlwt nor msoffcrypto-
 them this script still writes everything else and keeps the committed ``legacy.xls`` and
 ``encrypted.xlsx``.
 
+``encrypted-legacy.xls`` is not generated here: it is a genuine password-protected .xls (RC4,
+FILEPASS record) that LibreOffice saved from ``no-register.xlsx`` with the password "secret"
+(``storeToURL`` with ``FilterName="MS Excel 97"`` and ``Password``), committed once.
+
 ``expected.json`` maps each file to ``{"exit", "error", "message"}``: the exit code the CLI gives,
 the exception class, and a fragment of its sentence; ``"kind"`` where ``inspect_register`` lets the
 file through (the reader then reads it or says why not).
@@ -198,6 +202,7 @@ FRAGMENTS = {
     "billion-laughs.xlsx": ("UnsafeWorkbook", "(a DTD)"),
     "xxe.xlsx": ("UnsafeWorkbook", "(a DTD)"),
     "zip-bomb.xlsx": ("UnsafeWorkbook", "max_ratio"),
+    "encrypted-legacy.xls": ("ProtectedWorkbook", "is protected with a password"),
     "no-register.xlsx": ("NoRegisterSheet", "looks like a partnership register"),
 }
 
@@ -217,6 +222,7 @@ def main() -> None:
         "billion-laughs.xlsx": hand_made_xlsx(sheet_xml("&lol9;", LAUGHS), shared_strings("Ref")),
         "xxe.xlsx": hand_made_xlsx(sheet_xml("Ref"), shared_strings("&xxe;", XXE)),
         "zip-bomb.xlsx": zip_bomb(),
+        "encrypted-legacy.xls": None,  # committed once, see the module docstring
         "no-register.xlsx": workbook({
             "Budget": [["Cost centre", "Month", "Amount"], ["CS100", "April", 1200], ["CS100", "May", 980]],
             "Contacts": [["Team", "Phone"], ["Community Partnerships", "01858 821000"]],
@@ -225,7 +231,7 @@ def main() -> None:
     expected = {}
     for name, data in files.items():
         if data is None:
-            print(f"kept the committed {name}: install xlwt and msoffcrypto-tool to regenerate it")
+            print(f"kept the committed {name}")
         else:
             (OUT / name).write_bytes(data)
         if name == "legacy.xls":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -24,7 +25,9 @@ def _schema() -> dict:
 
 def test_validate_sample_json_matches_schema(tmp_path, capsys):
     out = tmp_path / "findings.json"
-    rc = cli.main(["validate", str(SAMPLE), "--no-workbook", "--json", str(out), "--as-of", "2026-11-25"])
+    sample = tmp_path / SAMPLE.name
+    shutil.copy2(SAMPLE, sample)
+    rc = cli.main(["validate", str(sample), "--no-workbook", "--json", str(out), "--as-of", "2026-11-25"])
     assert rc == 1
     data = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(data, _schema())

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CLEAN, row
+from tests.conftest import CLEAN, row
 
 from partnership_xl.findings import Severity
 
 FIVE = ["External funding or investment", "Cashable savings or income", "Increased service quality",
         "Improved speed or throughput", "Risk mitigation"]
 NONE_CLAIMED = {"benefit_funding": "No", "benefit_quality": None, "benefit_risk": "N"}  # savings, speed are No in CLEAN
-LIST_HEADERS = [h for h in CLEAN if h not in FIVE] + ["Benefits"]
+WITH_LIST = [*CLEAN, "Benefits"]
 
 
-def by_list(run, benefits, detail="Joint bids for funding"):
-    """The codes of a row that claims its benefits through one Benefits list column."""
-    result = run([row(Benefits=benefits, benefit_detail=detail)], headers=LIST_HEADERS)
+def by_list(run, benefits, detail="Joint bids for funding", drop=FIVE, **changes):
+    """The codes of a row that claims its benefits through a Benefits list column."""
+    result = run([row(Benefits=benefits, benefit_detail=detail, **changes)], headers=WITH_LIST, drop=drop)
     return {f.code for f in result.findings if f.row == 2}
 
 
@@ -48,6 +48,11 @@ def test_benefits_list_column(run, benefits, detail, expected):
     assert by_list(run, benefits, detail) & {"PP301", "PP302"} == expected
 
 
+def test_list_and_yes_no_columns_mixed(run):
+    assert "PP301" not in by_list(run, "Risk mitigation", drop=(), **NONE_CLAIMED)
+    assert "PP301" in by_list(run, None, drop=(), **NONE_CLAIMED)
+
+
 @pytest.mark.parametrize("code, changes, field, severity", [
     ("PP301", NONE_CLAIMED, "benefit_funding", Severity.ERROR),
     ("PP302", {"benefit_detail": None}, "benefit_detail", Severity.WARNING),
@@ -57,10 +62,10 @@ def test_finding_cell_clause_and_severity(finding, cell, code, changes, field, s
     assert (f.cell, f.field, f.policy, f.severity) == (cell(field), field, "§3", severity)
 
 
-@pytest.mark.parametrize("dropped, codes", [
+@pytest.mark.parametrize("dropped, skipped", [
     (FIVE, {"PP301", "PP302"}),
     (["Benefit description"], {"PP302"}),
+    (FIVE[:4], set()),  # one benefit column is enough to check
 ])
-def test_not_checked_without_its_column(not_checked, dropped, codes):
-    assert codes <= not_checked(*dropped)
-    assert {"PP301", "PP302"} - codes <= {"PP301", "PP302"} - not_checked(*dropped)
+def test_not_checked_without_its_column(not_checked, dropped, skipped):
+    assert not_checked(*dropped) & {"PP301", "PP302"} == skipped

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import row
 
 from partnership_xl.findings import Severity
 
@@ -19,4 +20,4 @@ def test_finding_cell_clause_and_severity(finding, cell):
 
 def test_only_when_the_column_exists(run, not_checked):
     assert "PP401" in not_checked("Council priority")
-    assert "PP401" not in {f.code for f in run([{}], drop=("Council priority",)).findings}
+    assert "PP401" not in {f.code for f in run([row(priority=None)], drop=("Council priority",)).findings}

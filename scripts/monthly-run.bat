@@ -1,0 +1,23 @@
+@echo off
+rem Monthly check of the Partnership Register with partnership-xl (see docs\monthly-run.md).
+rem Task Scheduler: Action "Start a program", Program/script = the full path of this file.
+rem Edit the three "set" lines below if the register, the log or the program are elsewhere.
+rem A task set to "Run whether user is logged on or not" cannot see the W: drive letter:
+rem use the UNC path instead, e.g. \\SERVER\SHARE\PUBLIC\COMMUNITY PARTNERSHIPS\...
+
+setlocal
+set "REGISTER=W:\PUBLIC\COMMUNITY PARTNERSHIPS\Managing Partnerships\Partnership Register.xlsx"
+set "LOG=W:\PUBLIC\COMMUNITY PARTNERSHIPS\Managing Partnerships\partnership-xl.log"
+rem "partnership-xl" if it is on the PATH of the task's account, else its full path,
+rem e.g. C:\Users\jsmith\.local\bin\partnership-xl.exe (type "where partnership-xl" to find it).
+set "PXL=partnership-xl"
+
+rem Messages in UTF-8, so names with a pound sign or accents reach the log intact.
+set "PYTHONUTF8=1"
+
+rem Redirections come first on the echo lines: "echo exit code 1>> file" would lose the 1.
+>> "%LOG%" echo ==== %DATE% %TIME% ====
+"%PXL%" validate "%REGISTER%" --quiet >> "%LOG%" 2>&1
+set "RC=%ERRORLEVEL%"
+>> "%LOG%" echo exit code %RC%
+exit /b %RC%
