@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    for stream in (sys.stdout, sys.stderr):  # a Windows log file in cp1252 must not crash a print
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
@@ -165,15 +168,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _print_validate(args, result, workbook, json_target, note, losses, history) -> None:
     s = result.summary()
     outputs = [str(p) for p in (workbook, json_target) if p is not None]
+    notes = []
+    if result.register.lock_owner:
+        notes.append(f"Note: the register is open in Excel ({result.register.lock_owner}); it was read as last saved.")
+    notes += [f"Not carried into the copy: {loss}" for loss in losses]
+    if note:
+        notes.append(note)
+    if history is None:
+        notes.append("Note: the run history was not updated (its file is open in Excel or the folder is read-only).")
     if args.quiet:
         where = f" -> {'; '.join(outputs)}" if outputs else ""
         print(f"{result.register.path.name}: {s['partnerships']} partnerships, {s['error']} errors, {s['warning']} warnings, {s['info']} info "
               f"(Red {s['red']}, Amber {s['amber']}, Green {s['green']}){where}")
+        for line in notes:
+            print(line)
         return
     reg = result.register
     print(f"Partnership register: {reg.path.name}, sheet '{reg.sheet}' (header on row {reg.header_row}), as of {result.as_of:%d/%m/%Y}")
-    if reg.lock_owner:
-        print(f"Note: the register is open in Excel ({reg.lock_owner}); it was read as last saved.")
     skipped = f", {len(reg.skipped_rows)} note or total rows skipped" if reg.skipped_rows else ""
     print(f"Partnerships checked: {s['partnerships']}{skipped}")
     print(f"Findings: {s['error']} errors, {s['warning']} warnings, {s['info']} info")
@@ -187,10 +198,8 @@ def _print_validate(args, result, workbook, json_target, note, losses, history) 
             print(f"  row {row}  {r['ref'] if isinstance(r['ref'], str) else '(no ref)'}  {name[:40]}: {r['codes']}")
     if result.not_checked:
         print(f"Not checked (column missing): {', '.join(sorted(result.not_checked))}")
-    for loss in losses:
-        print(f"Not carried into the copy: {loss}")
-    if note:
-        print(note)
+    for line in notes:
+        print(line)
     for p in outputs:
         print(f"Written: {p}")
     if history is not None:
@@ -252,16 +261,19 @@ def cmd_risks(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    """Write the blank register template."""
-    from .outputs import resolve_output
+    """Write the blank register template (never over an existing file)."""
+    from .outputs import resolve_output, write_atomically
     from .template import write_template
 
+    if args.out.exists():
+        raise PartnershipXLError(f"{args.out.name} already exists: the template is never written over a file; choose a new name or move the old file.")
     target, _ = resolve_output(args.out, args.out, args.out.with_name("~pxl-no-register~"))
-    write_template(target)
-    if not args.quiet:
-        print(f"Written: {target} (a blank register with drop-down lists and a Guidance sheet)")
-    else:
+    settings = _settings(args, None)
+    write_atomically(target, lambda tmp: write_template(tmp, settings))
+    if args.quiet:
         print(f"template -> {target}")
+    else:
+        print(f"Written: {target} (a blank register with drop-down lists and a Guidance sheet)")
     return 0
 
 

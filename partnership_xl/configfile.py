@@ -70,18 +70,19 @@ def config_template() -> str:
 def write_config(path: Path) -> None:
     """Write :func:`config_template` to ``path``; never overwrite an existing file (ConfigError)."""
     path = Path(path)
+    folder = path.absolute().parent  # "." says nothing in a message
     try:
         with path.open("x", encoding="utf-8", newline="\n") as f:
             f.write(config_template())
     except FileExistsError:
         raise ConfigError(
-            f"{path.name} already exists in {path.parent}: edit that file, or rename or delete it "
+            f"{path.name} already exists in {folder}: edit that file, or rename or delete it "
             "and run 'partnership-xl init' again for a fresh one."
         ) from None
     except FileNotFoundError:
-        raise OutputError(f"The folder {path.parent} does not exist: create it first, or run 'partnership-xl init' in the register's folder.") from None
+        raise OutputError(f"The folder {folder} does not exist: create it first, or run 'partnership-xl init' in the register's folder.") from None
     except OSError as exc:
-        raise OutputError(f"{path.name} cannot be written in {path.parent} ({exc.strerror or exc.__class__.__name__}): "
+        raise OutputError(f"{path.name} cannot be written in {folder} ({exc.strerror or exc.__class__.__name__}): "
                           "choose a folder you can save to.") from None
 
 

@@ -38,11 +38,17 @@ class Field:
     required: bool = False
     unique: bool = False
     aliases: tuple[str, ...] = ()
+    help: str = ""
 
     @property
     def choices(self) -> tuple[str, ...]:
         """The canonical values allowed for a choice or benefits field (empty otherwise)."""
         return tuple(_raw()["choices"].get(self.name, {}))
+
+    @property
+    def synonyms(self) -> tuple[str, ...]:
+        """The other spellings accepted for this field's choices (e.g. Cabinet for Executive)."""
+        return tuple(s for names in _raw()["choices"].get(self.name, {}).values() for s in names)
 
 
 _SUFFIX = re.compile(r"\([^()]*\)\s*$")
@@ -81,6 +87,7 @@ def all_fields() -> tuple[Field, ...]:
             required=d.get("required", False),
             unique=d.get("unique", False),
             aliases=tuple(d.get("aliases", ())),
+            help=d.get("help", ""),
         )
         for d in _raw()["fields"]
     )

@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .fields import BENEFIT_FIELDS, Field, choice_index, choice_key
@@ -40,15 +41,21 @@ UNPARSED_CODE = {"date": "DQ003", "money": "DQ004", "score": "DQ004", "choice": 
 YES = frozenset({"y", "yes", "true", "1", "x", "✓", "✔", "☑", "✅", "yes✓", "tick"})
 NO = frozenset({"n", "no", "false", "0", "-", "–", "—", "✗", "✘", "×", "☐"})
 
-_EXCEL_EPOCH = datetime(1899, 12, 30)
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 61 is 01/03/1900 (Excel counts a 29/02/1900 that never was)
 _MAX_SERIAL = 2958465  # 31/12/9999
+#: Whole numbers in this range in a date column are years an officer typed, not serials (2015 is not 07/07/1905).
+_YEARS = range(1900, 2101)
+#: No date, amount or score an officer types is longer than this; longer text is not parsed at all.
+_MAX_TEXT = 200
 
 
 def _pre(value: object) -> object:
     """Common handling: markers pass through as UNKNOWN, empty text as BLANK."""
     if isinstance(value, (ExcelError, NoCachedValue)):
         return UNKNOWN
-    if value is None:
+    if isinstance(value, np.generic):  # numpy scalars from a frame built by pandas
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
         return BLANK
     if isinstance(value, str):
         s = value.strip()
@@ -56,6 +63,15 @@ def _pre(value: object) -> object:
     if isinstance(value, float) and math.isnan(value):
         return BLANK
     return value
+
+
+def _finite(v: int | float) -> object:
+    """A number as a finite float, or UNPARSED (infinities, and integers too large for a float)."""
+    try:
+        f = float(v)
+    except OverflowError:
+        return UNPARSED
+    return f if math.isfinite(f) else UNPARSED
 
 
 def parse_text(value: object) -> object:
@@ -107,7 +123,9 @@ _MONEY_SUFFIX = re.compile(
     r"\bp\.?\s?a\.?$|\bper\s+(year|annum)$|\ba\s+year$|/\s*(yr|year|annum)$|\bpounds?$|\bgbp\b",
     re.I,
 )
-_MONEY = re.compile(r"^(-)?\s*£?\s*(-)?\s*(\d+(?:\.\d+)?|\.\d+)\s*(k|m|bn)?$", re.I)
+# Thousands separated by commas or spaces only in threes: "5,00" and "1,2,3" are not amounts.
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+_MONEY = re.compile(rf"^(-)?\s*£?\s*(-)?\s*({_NUMBER})\s*(k|m|bn)?$", re.I)
 _NIL = frozenset({"nil", "none", "-", "–", "—", "n/a", "na", "nothing", "zero", "£0", "£-", "£ -"})
 
 
@@ -119,7 +137,7 @@ def parse_money(value: object) -> object:
     if isinstance(v, bool):
         return UNPARSED
     if isinstance(v, (int, float)):
-        return float(v) if math.isfinite(v) else UNPARSED
+        return _finite(v)
     if isinstance(v, str):
         return _money_text(v)
     return UNPARSED
@@ -127,16 +145,21 @@ def parse_money(value: object) -> object:
 
 @lru_cache(maxsize=4096)
 def _money_text(text: str) -> object:
-    s = text.strip().lower()
+    s = re.sub(r"\s+", " ", text.strip().lower())
     if s in _NIL:
         return 0.0
-    s = _MONEY_SUFFIX.sub("", s).strip().replace(",", "").replace(" ", "")
+    if len(s) > _MAX_TEXT:
+        return UNPARSED
+    s = _MONEY_SUFFIX.sub("", s).strip()
     if s.startswith("(") and s.endswith(")"):  # accountants' negative
-        s = "-" + s[1:-1]
+        s = "-" + s[1:-1].strip()
     m = _MONEY.match(s)
     if not m:
         return 0.0 if s in _NIL else UNPARSED
-    amount = float(m.group(3)) * {None: 1, "k": 1e3, "m": 1e6, "bn": 1e9}[(m.group(4) or "").lower() or None]
+    number = re.sub(r"[,\s]", "", m.group(3))
+    amount = float(number) * {None: 1, "k": 1e3, "m": 1e6, "bn": 1e9}[(m.group(4) or "").lower() or None]
+    if not math.isfinite(amount):
+        return UNPARSED
     return -amount if (m.group(1) or m.group(2)) else amount
 
 
@@ -148,8 +171,10 @@ def parse_score(value: object) -> object:
     if isinstance(v, bool):
         return UNPARSED
     if isinstance(v, (int, float)):
-        return float(v) if math.isfinite(v) else UNPARSED
+        return _finite(v)
     if isinstance(v, str):
+        if len(v) > _MAX_TEXT:
+            return UNPARSED
         m = re.match(r"^(\d+(?:\.\d+)?)(?:\s*(?:[-–:(/]|\s)\s*[a-z ()]*)?$", v.strip().lower())
         return float(m.group(1)) if m else UNPARSED
     return UNPARSED
@@ -170,25 +195,35 @@ def parse_date(value: object) -> object:
         return v
     if isinstance(v, bool):
         return UNPARSED
-    if isinstance(v, datetime):
-        return pd.Timestamp(v.date())
-    if isinstance(v, date):
-        return pd.Timestamp(v)
+    if isinstance(v, date):  # an Excel date (datetime too: the time of day is dropped)
+        d = v.date() if isinstance(v, datetime) else v
+        return pd.Timestamp(d) if d.year >= 1900 else UNPARSED  # as typed text: no register date is that old
     if isinstance(v, (int, float)):
-        return _serial(float(v))
+        n = _finite(v)
+        return UNPARSED if n is UNPARSED else _serial(n)
     if isinstance(v, str):
         return _date_text(v)
     return UNPARSED  # times, durations and anything else
 
 
 def _serial(n: float) -> object:
-    if not math.isfinite(n) or n < 1 or n > _MAX_SERIAL:
+    """An Excel serial (1 = 01/01/1900); the time of day is dropped."""
+    if not math.isfinite(n) or n < 1 or n >= _MAX_SERIAL + 1:
         return UNPARSED
-    return pd.Timestamp(_EXCEL_EPOCH + timedelta(days=int(n)))
+    days = int(n)
+    if n.is_integer() and days in _YEARS:
+        return UNPARSED
+    if days == 60:  # Excel's 29/02/1900, a day that never was
+        return UNPARSED
+    if days < 60:
+        return pd.Timestamp(_EXCEL_EPOCH + timedelta(days=days + 1))
+    return pd.Timestamp(_EXCEL_EPOCH + timedelta(days=days))
 
 
 @lru_cache(maxsize=8192)
 def _date_text(text: str) -> object:
+    if len(text) > _MAX_TEXT:
+        return UNPARSED
     s = re.sub(r"\s+", " ", text.strip())
     s = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", s, flags=re.I)
     s = re.sub(r"\b([Ss])ept\b", r"\1ep", s)

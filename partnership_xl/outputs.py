@@ -40,6 +40,8 @@ def resolve_output(out: Path | None, default: Path, register: Path) -> tuple[Pat
         who = lock_owner(out)
         if who is not None:
             raise OutputError(f"The output {out.name} is open in Excel{_by(who)}: close it in Excel (or choose another file name with --out), then run again.")
+        if not _replaceable(out):
+            raise OutputError(f"The output {out.name} cannot be replaced because it is open in another program, probably Excel, or is read-only: close it (or choose another file name with --out), then run again.")
         return out, None
 
     default = Path(default)
@@ -109,13 +111,20 @@ def _why_unusable(candidate: Path, register: Path) -> str | None:
         return f"is open in Excel{_by(who)}"
     if candidate.is_dir():
         return "is a folder"
-    if candidate.exists():
-        try:  # opening for writing changes nothing, but fails while Excel holds the file (Windows)
-            with open(candidate, "r+b"):
-                pass
-        except OSError:
-            return "cannot be replaced (it is open in another program or read-only)"
+    if not _replaceable(candidate):
+        return "cannot be replaced (it is open in another program or read-only)"
     return None
+
+
+def _replaceable(path: Path) -> bool:
+    """False when an existing ``path`` cannot be opened for writing: held by Excel (Windows) or read-only."""
+    if not path.exists():
+        return True
+    try:  # opening for writing, and writing nothing, leaves the file and its timestamps as they were
+        with open(path, "r+b"):
+            return True
+    except OSError:
+        return False
 
 
 def _new_temp_file(target: Path) -> Path:

@@ -23,7 +23,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_range_abs
 
 from .config import Settings
-from .fields import BENEFIT_FIELDS, COLUMN_REQUIRED, Field, _raw, all_fields
+from .fields import BENEFIT_FIELDS, COLUMN_REQUIRED, Field, all_fields
 from .findings import CATALOGUE
 
 REGISTER_SHEET = "Partnership Register"
@@ -60,7 +60,7 @@ def template_fields() -> tuple[Field, ...]:
 def field_help(field: Field) -> str:
     """The short help text of a field (``help`` in schemas/register.json)."""
     # fields.Field does not carry "help" yet; read it from the same schema data.
-    return next(d.get("help", "") for d in _raw()["fields"] if d["name"] == field.name)
+    return field.help
 
 
 def what_to_enter(field: Field) -> str:
@@ -86,7 +86,7 @@ def also_accepted(field: Field) -> str:
     """The synonyms the checker also accepts for a choice field, e.g. ``CMT``, ``Cabinet``."""
     if field.kind not in ("choice", "benefits"):
         return ""
-    return "; ".join(s for synonyms in _raw()["choices"][field.name].values() for s in synonyms)
+    return "; ".join(field.synonyms)
 
 
 def required_text(field: Field) -> str:
@@ -163,6 +163,9 @@ def _write_register(sheet, fields: tuple[Field, ...], ranges: dict[str, str], fo
     })
     sheet.set_row(0, 48)
     sheet.freeze_panes(1, 2)  # header row, and Ref + name while scrolling right
+    sheet.set_landscape()
+    sheet.repeat_rows(0)
+    sheet.repeat_columns(0, 1)
     for col, field in enumerate(fields):
         width = 10 if field.name == "ref" else _WIDTHS.get(field.kind, 20)
         cell_format = formats.get(field.kind) if field.kind in _NUMBER_FORMATS else formats["wrap"]
@@ -209,24 +212,23 @@ def _write_guidance(sheet, fields: tuple[Field, ...], settings: Settings, format
         ("Check the register with: partnership-xl validate \"Partnership Register.xlsx\". "
          "Each finding has a code from the rule list below."),
     ]
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 20)
-    sheet.set_column(2, 2, 60)
-    sheet.set_column(3, 3, 28)
-    sheet.set_column(4, 6, 40)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # printed one page wide
+    for col, width in enumerate(_GUIDANCE_WIDTHS):
+        sheet.set_column(col, col, width)
     sheet.write_string(0, 0, "How to fill in the Partnership Register", formats["title"])
     row = 2
     for note in notes:
-        sheet.merge_range(row, 0, row, 6, note, formats["wrap"])
-        sheet.set_row(row, 45)
+        sheet.merge_range(row, 0, row, len(_GUIDANCE_WIDTHS) - 1, note, formats["wrap"])
+        sheet.set_row(row, _height([note], [sum(_GUIDANCE_WIDTHS)]))
         row += 1
 
     row += 1
     sheet.write_string(row, 0, "Columns", formats["heading"])
     row += 1
-    columns = [(f.header, f.name, what_to_enter(f), required_text(f), allowed_values(f), also_accepted(f), "; ".join(f.aliases))
+    columns = [(f.header, f.name, required_text(f), what_to_enter(f), allowed_values(f), also_accepted(f), "; ".join(f.aliases))
                for f in fields]
-    headers = ["Column", "Field name (for [aliases])", "What to enter", "Required?", "Allowed values", "Also accepted",
+    headers = ["Column", "Field name (for [aliases])", "Required?", "What to enter", "Allowed values", "Also accepted",
                "Other headings the checker reads"]
     _guidance_table(sheet, row, "Columns", headers, columns, formats)
     row += len(columns) + 2
@@ -238,6 +240,11 @@ def _write_guidance(sheet, fields: tuple[Field, ...], settings: Settings, format
                     severity_col=1)
 
 
+#: Guidance column widths, chosen for both tables: Column/Code, Field name/Severity,
+#: Required?/Policy clause, What to enter/Finding, Allowed values/Fires when, then the synonyms.
+_GUIDANCE_WIDTHS = (26, 22, 30, 55, 50, 30, 30)
+
+
 def _guidance_table(sheet, first_row: int, name: str, headers: list[str], rows: list[tuple], formats: dict,
                     severity_col: int | None = None) -> None:
     sheet.add_table(first_row, 0, first_row + len(rows), len(headers) - 1, {
@@ -245,8 +252,15 @@ def _guidance_table(sheet, first_row: int, name: str, headers: list[str], rows: 
         "style": "Table Style Light 9",
         "columns": [{"header": h, "header_format": formats["header"]} for h in headers],
     })
+    sheet.set_row(first_row, _height(headers, _GUIDANCE_WIDTHS))
     for r, values in enumerate(rows, start=first_row + 1):
         for c, value in enumerate(values):
             fmt = formats.get(value, formats["wrap"]) if c == severity_col else formats["wrap"]
             sheet.write_string(r, c, value, fmt)
+        sheet.set_row(r, _height(values, _GUIDANCE_WIDTHS))
 
+
+def _height(values, widths) -> float:
+    # Excel does not grow a row for wrapped text written by a library: estimate the lines needed.
+    lines = max(-(-len(str(v)) // max(int(w) - 2, 1)) for v, w in zip(values, widths, strict=False))
+    return 15 * max(lines, 1)

@@ -1,13 +1,14 @@
 @echo off
 rem Monthly check of the Partnership Register with partnership-xl (see docs\monthly-run.md).
 rem Task Scheduler: Action "Start a program", Program/script = the full path of this file.
-rem Edit the three "set" lines below if the register, the log or the program are elsewhere.
+rem Edit the "set" lines below if the register or the program are elsewhere.
 rem A task set to "Run whether user is logged on or not" cannot see the W: drive letter:
 rem use the UNC path instead, e.g. \\SERVER\SHARE\PUBLIC\COMMUNITY PARTNERSHIPS\...
 
 setlocal
 set "REGISTER=W:\PUBLIC\COMMUNITY PARTNERSHIPS\Managing Partnerships\Partnership Register.xlsx"
-set "LOG=W:\PUBLIC\COMMUNITY PARTNERSHIPS\Managing Partnerships\partnership-xl.log"
+rem The log sits beside this file, so a run that cannot reach W: is still logged.
+set "LOG=%~dp0partnership-xl.log"
 rem "partnership-xl" if it is on the PATH of the task's account, else its full path,
 rem e.g. C:\Users\jsmith\.local\bin\partnership-xl.exe (type "where partnership-xl" to find it).
 set "PXL=partnership-xl"

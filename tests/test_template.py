@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
+import subprocess
 from datetime import date, datetime
 
 import openpyxl
@@ -135,7 +138,8 @@ def test_guidance_lists_every_column_and_every_rule(book):
     columns = rows("GuidanceColumns")
     assert [(c[0], c[1]) for c in columns] == [(f.header, f.name) for f in template_fields()]
     by_name = {c[1]: c for c in columns}
-    assert by_name["ref"][3] == "Yes"
+    assert by_name["ref"][2] == "Yes"
+    assert by_name["ref"][3].startswith("Required.")
     assert by_name["approved_by"][4] == "; ".join(fields_by_name()["approved_by"].choices)
     assert "CMT" in by_name["approved_by"][5]  # synonyms the checker also accepts
     text = " ".join(str(c.value) for r in ws.iter_rows() for c in r if c.value)
@@ -198,3 +202,14 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     write_template(path)
     ws = openpyxl.load_workbook(path)[GUIDANCE_SHEET]
     assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_template_opens_in_a_spreadsheet_program(template, tmp_path):
+    profile = (tmp_path / "lo-profile").as_uri()  # its own profile: parallel runs do not collide
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(template)],
+                   check=True, capture_output=True, timeout=180)
+    with (tmp_path / f"{template.stem}.csv").open(encoding="utf-8", newline="") as f:  # 76: UTF-8 above
+        lines = list(csv.reader(f))
+    assert lines[0] == [f.header for f in template_fields()]
+    assert not any(any(cell.strip() for cell in line) for line in lines[1:])

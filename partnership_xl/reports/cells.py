@@ -79,7 +79,7 @@ class Formats:
         self.heading = self.make(bold=True, font_size=12, font_color=ACCENT, bottom=2, bottom_color=ACCENT)
         self.heading_right = self.make(bold=True, font_size=10, font_color=ACCENT, bottom=2, bottom_color=ACCENT, align="right")
         self.label = self.make()
-        self.label_indent = self.make(indent=1)
+        self.label_indent = self.make(indent=1, align="left")
         self.label_bold = self.make(bold=True)
         self.figure = self.make(num_format="#,##0", bold=True, align="right")
         self.figure_money = self.make(num_format=MONEY_FORMAT, bold=True, align="right")
@@ -160,8 +160,8 @@ def text_of(value: object) -> str:
     return str(value)
 
 
-def set_print(ws: Worksheet, *, header_row: int | None = None, one_page: bool = False, footer: str = "") -> None:
-    """A4 landscape, one page wide (or one page in all), repeating the table header on each page."""
+def set_print(ws: Worksheet, *, header_row: int | None = None, one_page: bool = False, footer: str = "", pages_wide: int = 1) -> None:
+    """A4 landscape, ``pages_wide`` pages wide (or one page in all), repeating the table header on each page."""
     ws.set_landscape()
     ws.set_paper(9)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
@@ -169,7 +169,7 @@ def set_print(ws: Worksheet, *, header_row: int | None = None, one_page: bool = 
     if one_page:
         ws.fit_to_pages(1, 1)
     else:
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(pages_wide, 0)
     if header_row is not None:
         ws.repeat_rows(header_row)
     ws.set_footer(f"&L&8{footer}&R&8Page &P of &N" if footer else "&R&8Page &P of &N")
@@ -196,33 +196,59 @@ class Col:
 
 
 def write_table(
-    ws: Worksheet, top: int, cols: list[Col], records: list[dict], f: Formats, *, name: str, empty: str, widths: bool = True
+    ws: Worksheet, top: int, cols: list[Col], records: list[dict], f: Formats, *,
+    name: str, empty: str, widths: bool = True, left: int = 0, style: str = TABLE_STYLE,
 ) -> int:
-    """Write records as an Excel table with filters from row ``top``; returns the last row used.
+    """Write records as an Excel table with filters, header at row ``top`` and column ``left``.
 
-    Every value goes through :func:`put`. With no records, writes the sentence ``empty`` instead.
-    ``widths=False`` leaves the column widths alone (several tables on one sheet).
+    Every value goes through :func:`put`; rows are made tall enough for wrapped text. With no
+    records, writes the sentence ``empty`` instead. ``widths=False`` leaves the column widths
+    alone (several tables on one sheet). Returns the last row used.
     """
     for c, col in enumerate(cols if widths else ()):
-        ws.set_column(c, c, col.width)
+        ws.set_column(left + c, left + c, col.width)
     if not records:
-        ws.write_string(top, 0, empty, f.muted)
+        ws.write_string(top, left, empty, f.muted)
         return top
     kinds = {"text": f.text, "wrap": f.wrap, "number": f.number, "money": f.money, "date": f.date, "month": f.month, "percent": f.percent}
     for i, record in enumerate(records, start=top + 1):
         for c, col in enumerate(cols):
             fmt = kinds[col.kind]
-            put(ws, i, c, record.get(col.key), fmt, date_fmt=fmt if col.kind in ("date", "month") else f.date)
+            put(ws, i, left + c, record.get(col.key), fmt, date_fmt=fmt if col.kind in ("date", "month") else f.date)
+    fit_rows(ws, top + 1, cols, records)
     last = top + len(records)
-    ws.add_table(
-        top, 0, last, len(cols) - 1,
-        {
-            "name": name,
-            "style": TABLE_STYLE,
-            "columns": [{"header": col.header, "header_format": f.header} for col in cols],
-        },
-    )  # fmt: skip
+    ws.add_table(top, left, last, left + len(cols) - 1, {
+        "name": name,
+        "style": style,
+        "columns": [{"header": col.header, "header_format": f.header} for col in cols],
+    })  # fmt: skip
     for c, col in enumerate(cols):
         for value, colour in (col.colours or {}).items():
-            ws.conditional_format(top + 1, c, last, c, {"type": "cell", "criteria": "==", "value": f'"{value}"', "format": f.fill(colour)})
+            rule = {"type": "cell", "criteria": "==", "value": f'"{value}"', "format": f.fill(colour)}
+            ws.conditional_format(top + 1, left + c, last, left + c, rule)
     return last
+
+
+_LINE_PT = 12.75  # one line of 10pt Arial
+
+
+def lines_needed(value: object, width: float) -> int:
+    """How many lines ``value`` takes wrapped in a column ``width`` characters wide (an estimate).
+
+    Neither Excel nor LibreOffice reliably grows a row for wrapped text in a file written from
+    scratch, so the reports set row heights themselves.
+    """
+    text = text_of(value)
+    if not text:
+        return 1
+    per_line = max(1, int(width * 1.25))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def fit_rows(ws: Worksheet, first: int, cols: list[Col], records: list[dict], *, minimum: float = 15) -> None:
+    """Set each record's row height to fit its wrapped columns (never below ``minimum`` points)."""
+    wrapped = [c for c in cols if c.kind == "wrap"]
+    for i, record in enumerate(records, start=first):
+        lines = max([lines_needed(record.get(c.key), c.width) for c in wrapped] or [1])
+        if lines > 1 or minimum > 15:
+            ws.set_row(i, max(minimum, _LINE_PT * lines + 2.25))

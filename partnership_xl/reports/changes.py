@@ -94,18 +94,18 @@ def compare(current: CheckResult, previous: CheckResult) -> pd.DataFrame:
     pairs = match(current.scores, previous.scores)
     now, before = _side(current, ""), _side(previous, "prev_")
     frame = pairs.merge(now, how="left", left_on="row", right_index=True).merge(before, how="left", left_on="prev_row", right_index=True)
-    frame["change"] = [ADDED if pd.isna(p) else REMOVED if pd.isna(r) else KEPT for r, p in zip(frame["row"], frame["prev_row"])]
+    frame["change"] = [ADDED if pd.isna(p) else REMOVED if pd.isna(r) else KEPT for r, p in zip(frame["row"], frame["prev_row"], strict=True)]
     frame["status_changed"] = [
-        c == KEPT and text_of(s) != text_of(ps) for c, s, ps in zip(frame["change"], frame["status"], frame["prev_status"])
+        c == KEPT and text_of(s) != text_of(ps) for c, s, ps in zip(frame["change"], frame["status"], frame["prev_status"], strict=True)
     ]
     for kind in ("risk", "opp"):
         frame[f"{kind}_movement"] = [
             NEW if c == ADDED else REMOVED if c == REMOVED else movement(s, ps)
-            for c, s, ps in zip(frame["change"], frame[f"{kind}_score"], frame[f"prev_{kind}_score"])
+            for c, s, ps in zip(frame["change"], frame[f"{kind}_score"], frame[f"prev_{kind}_score"], strict=True)
         ]
     codes = codes_by_row(current)
-    frame["approval"] = [approval(current, int(r), codes.get(int(r), [])) if c == ADDED else "" for c, r in zip(frame["change"], frame["row"])]
-    frame["exit_recorded"] = [exit_recorded(previous, int(p)) if c == REMOVED else "" for c, p in zip(frame["change"], frame["prev_row"])]
+    frame["approval"] = [approval(current, int(r), codes.get(int(r), [])) if c == ADDED else "" for c, r in zip(frame["change"], frame["row"], strict=True)]
+    frame["exit_recorded"] = [exit_recorded(previous, int(p)) if c == REMOVED else "" for c, p in zip(frame["change"], frame["prev_row"], strict=True)]
     return frame[COLUMNS].reset_index(drop=True)
 
 

@@ -145,6 +145,29 @@ def headline_figures(result: CheckResult) -> dict:
     }
 
 
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def headline_sentence(figures: dict, due_soon_days: int = 60) -> str:
+    """The Overview's one-paragraph summary of :func:`headline_figures`, in plain words."""
+    n, active = figures["partnerships"], figures["by_status"].get("Active", 0)
+    money = figures["direct_contribution"]
+    first = f"{_n(n, 'partnership')} on the register, {active} of them active"
+    first += f", with direct contributions of £{money:,.0f} a year." if money is not None else "."
+    rag = figures["rag"]
+    second = f"{rag['Red']} are rated Red, {rag['Amber']} Amber and {rag['Green']} Green."
+    attention = [
+        (figures["reviews_overdue"], "review overdue", "reviews overdue"),
+        (figures["never_reviewed"], "never reviewed", "never reviewed"),
+        (figures["past_end_date"], "past its end date", "past their end date"),
+        (figures["no_benefit"] or 0, "with no benefit recorded", "with no benefit recorded"),
+    ]
+    said = [f"{count} {one if count == 1 else many}" for count, one, many in attention if count]
+    third = f"Needing attention: {', '.join(said)}." if said else "No review is overdue and no partnership is past its end date."
+    return f"{first} {second} {third}"
+
+
 def _bands(bands: pd.Series) -> dict[str, int]:
     shown = Counter(band_of(b) for b in bands)
     return {b: shown.get(b, 0) for b in (*BANDS, NOT_ASSESSED)}

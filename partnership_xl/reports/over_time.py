@@ -6,6 +6,8 @@ findings by month from the run history that ``validate`` keeps (issue 5).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import xlsxwriter
 
@@ -27,7 +29,7 @@ def write_changes(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, prev
     ws.write_string(0, 0, "Changes since last year's register", f.title)
     ws.set_row(0, 26)
     ws.merge_range(1, 0, 1, 6, "", f.muted)
-    put(ws, 1, 0, f"This year: {result.register.path.name} at {result.as_of:%d/%m/%Y}. Last year: {previous.register.path.name} at {previous.as_of:%d/%m/%Y}.", f.muted)
+    put(ws, 1, 0, f"This year: {result.register.path.name} (position at {result.as_of:%d/%m/%Y}). Last year: {previous.register.path.name}.", f.muted)
     ws.write_string(2, 0, "Partnerships are matched by Ref, or by name where the Ref changed.", f.muted)
 
     added = frame[frame["change"] == ch.ADDED]
@@ -51,7 +53,8 @@ def write_changes(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, prev
     ws.write_string(row, 2, "Number", f.heading_right)
     for label, value in summary.items():
         row += 1
-        ws.merge_range(row, 0, row, 1, label, f.label)
+        ws.merge_range(row, 0, row, 1, "", f.label)
+        ws.write_string(row, 0, label, f.label)
         ws.write_number(row, 2, value, f.figure)
     row += 2
 
@@ -81,7 +84,9 @@ def write_changes(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, prev
         ], relabelled.to_dict("records"), "Every matched partnership kept its ref and name."),
     ]  # fmt: skip
     for heading, name, cols, records, empty in sections:
-        ws.merge_range(row, 0, row, len(cols) - 1, f"{heading} ({len(records)})", f.heading)
+        cols = [replace(col, width=_WIDTHS[i]) for i, col in enumerate(cols)]  # the sheet's widths, for row heights
+        ws.merge_range(row, 0, row, len(cols) - 1, "", f.heading)
+        ws.write_string(row, 0, f"{heading} ({len(records)})", f.heading)
         last = write_table(ws, row + 1, cols, records, f, name=name, empty=empty, widths=False)
         row = last + 3
     set_print(ws, footer=footer_text(result.as_of))

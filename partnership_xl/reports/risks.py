@@ -100,7 +100,6 @@ def write_risks(result: CheckResult, out: Path, previous: CheckResult | None = N
 
 
 def _columns(result: CheckResult, previous: CheckResult | None) -> list[Col]:
-    since = f" since {previous.as_of:%d/%m/%Y}" if previous is not None else ""
     cols = [
         Col("Ref", "ref", width=9), Col("Partnership", "name", "wrap", 30), Col("Status", "status", width=12),
         Col("Service area", "service_area", "wrap", 16), Col("Lead officer", "lead_officer", "wrap", 16),
@@ -108,7 +107,7 @@ def _columns(result: CheckResult, previous: CheckResult | None) -> list[Col]:
         Col("Risk score", "risk_score", "number", 8), Col("Risk band", "risk_band", width=10, colours=BAND_COLOURS),
     ]  # fmt: skip
     if previous is not None:
-        cols += [Col("Previous risk score", "prev_risk_score", "number", 10), Col(f"Risk movement{since}", "risk_movement", width=12, colours=RISK_MOVEMENT_COLOURS)]
+        cols += [Col("Previous risk score", "prev_risk_score", "number", 10), Col("Risk movement", "risk_movement", width=12, colours=RISK_MOVEMENT_COLOURS)]
     cols += [Col("Key risks", "risks", "wrap", 36), Col("Control measures", "controls", "wrap", 36)]
     if opportunities_recorded(result):
         cols += [
@@ -116,7 +115,7 @@ def _columns(result: CheckResult, previous: CheckResult | None) -> list[Col]:
             Col("Opportunity score", "opp_score", "number", 11), Col("Opportunity band", "opp_band", width=12, colours=BAND_COLOURS),
         ]  # fmt: skip
         if previous is not None:
-            cols += [Col("Previous opportunity score", "prev_opp_score", "number", 12), Col(f"Opportunity movement{since}", "opp_movement", width=13, colours=OPP_MOVEMENT_COLOURS)]
+            cols += [Col("Previous opportunity score", "prev_opp_score", "number", 12), Col("Opportunity movement", "opp_movement", width=13, colours=OPP_MOVEMENT_COLOURS)]
         if has_column(result, "opportunities"):
             cols.append(Col("Key opportunities", "opportunities", "wrap", 36))
     cols.append(Col("RAG", "rag", width=8, colours=RAG_COLOURS))
@@ -139,33 +138,44 @@ def _extract(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous:
         note += " Opportunities are not recorded in this register."
     ws.write_string(2, 0, note, f.muted)
 
-    row = 4
-    ws.write_string(row, 0, "Risk band", f.heading)
-    ws.write_string(row, 1, "", f.heading)
-    ws.write_string(row, 2, "Number", f.heading_right)
-    bands = pd.Series([r["risk_band"] for r in records], dtype="object").value_counts()
-    for i, band in enumerate((*BANDS, NOT_ASSESSED), start=row + 1):
-        ws.merge_range(i, 0, i, 1, band, f.band(band))
-        ws.write_number(i, 2, int(bands.get(band, 0)), f.figure)
+    opp = opportunities_recorded(result)
+    bands = {b: (int(n), int(m)) for b, n, m in band_counts(records)}
+    row = _summary(ws, f, 4, "Live partnerships by band", bands, opp, coloured=True)
     if previous is not None:
         moves = movement_summary(result, previous)
-        labels = {"up": "Rose", "down": "Fell", "same": "Stayed the same", "new": "New partnership", "not assessed": "Not assessed", "removed": "Removed"}
-        ws.merge_range(row, 4, row, 5, f"Since {previous.as_of:%d/%m/%Y} ({previous.register.path.name})", f.heading)
-        ws.write_string(row, 6, "Risks", f.heading_right)
-        ws.write_string(row, 7, "Opportunities" if opportunities_recorded(result) else "", f.heading_right)
-        for i, (key, label) in enumerate(labels.items(), start=row + 1):
-            ws.merge_range(i, 4, i, 5, label, f.label)
-            ws.write_number(i, 6, moves["risk"][key], f.figure)
-            if opportunities_recorded(result):
-                ws.write_number(i, 7, moves["opp"][key], f.figure)
-        row += len(labels)
-    else:
-        row += len(BANDS) + 1
+        labels = {"up": "Score rose", "down": "Score fell", "same": "Stayed the same", "new": "New partnership", "not assessed": "Not assessed", "removed": "Left the register"}
+        lines = {label: (moves["risk"][key], moves["opp"][key]) for key, label in labels.items()}
+        row = _summary(ws, f, row + 2, f"Movement since {previous.register.path.name}", lines, opp)
     top = row + 2
     write_table(ws, top, cols, records, f, name="Risks", empty="No live partnership to report.")
     ws.set_row(top, 42)
     ws.freeze_panes(top + 1, 2)
-    set_print(ws, header_row=top, footer=footer_text(result.as_of))
+    set_print(ws, header_row=top, footer=footer_text(result.as_of), pages_wide=2)
+    ws.repeat_columns(0, 1)
+    ws.print_across()
+
+
+def band_counts(records: list[dict]) -> list[tuple[str, int, int]]:
+    """(band, risks, opportunities) for High, Medium, Low and Not assessed, over the extract's rows."""
+    risk = pd.Series([r["risk_band"] for r in records], dtype="object").value_counts()
+    opp = pd.Series([r["opp_band"] for r in records], dtype="object").value_counts()
+    return [(b, int(risk.get(b, 0)), int(opp.get(b, 0))) for b in (*BANDS, NOT_ASSESSED)]
+
+
+def _summary(ws, f: Formats, row: int, heading: str, lines: dict[str, tuple[int, int]], opp: bool, coloured: bool = False) -> int:
+    """A small block: heading, then label | risks | opportunities per line; returns the last row."""
+    ws.merge_range(row, 0, row, 1, "", f.heading)
+    put(ws, row, 0, heading, f.heading)
+    ws.write_string(row, 2, "Risks", f.heading_right)
+    ws.write_string(row, 3, "Opportunities" if opp else "", f.heading_right)
+    for i, (label, (risks, opps)) in enumerate(lines.items(), start=row + 1):
+        fmt = f.band(label) if coloured else f.label
+        ws.merge_range(i, 0, i, 1, "", fmt)
+        ws.write_string(i, 0, label, fmt)
+        ws.write_number(i, 2, risks, f.figure)
+        if opp:
+            ws.write_number(i, 3, opps, f.figure)
+    return row + len(lines)
 
 
 def _removed(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult) -> None:
@@ -174,7 +184,7 @@ def _removed(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous:
     ws = wb.add_worksheet("Removed")
     ws.set_row(0, 26)
     ws.write_string(0, 0, "No longer on the register", f.title)
-    ws.write_string(1, 0, f"On {previous.register.path.name} ({previous.as_of:%d/%m/%Y}) but not on {result.register.path.name}.", f.muted)
+    put(ws, 1, 0, f"On {previous.register.path.name} but not on {result.register.path.name}.", f.muted)
     cols = [
         Col("Ref", "prev_ref", width=9), Col("Partnership", "prev_name", "wrap", 34), Col("Status then", "prev_status", width=12),
         Col("Risk score then", "prev_risk_score", "number", 10), Col("Risk band then", "prev_risk_band", width=11, colours=BAND_COLOURS),

@@ -14,8 +14,8 @@ import pandas as pd
 import xlsxwriter
 
 from ..model import CheckResult
-from .cells import ACCENT, BAND_COLOURS, NOT_RECORDED, RAG_COLOURS, Formats, footer_text, new_workbook, put, save, set_print
-from .figures import BANDS, NOT_ASSESSED, RAGS, STATUSES, headline_figures
+from .cells import ACCENT, ACCENT_LIGHT, BAND_COLOURS, NOT_RECORDED, RAG_COLOURS, Formats, footer_text, new_workbook, put, save, set_print
+from .figures import BANDS, NOT_ASSESSED, RAGS, STATUSES, headline_figures, headline_sentence
 from .over_time import write_changes, write_trend
 from .sheets import write_exits, write_findings, write_register, write_reviews, write_risk_map
 
@@ -99,17 +99,22 @@ def write_overview(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, pre
     last_col = 3 + _CHART_COLUMNS
 
     ws.set_row(0, 30)
-    ws.merge_range(0, 0, 0, last_col, TITLE, f.title)
+    ws.merge_range(0, 0, 0, last_col, "", f.title)
+    ws.write_string(0, 0, TITLE, f.title)
     register = result.register
     ws.merge_range(1, 0, 1, last_col, "", f.subtitle)
     put(ws, 1, 0, f"{result.settings.council_name} · position at {result.as_of:%d %B %Y}", f.subtitle)
     source = f"Register: {register.path.name}, sheet {register.sheet}"
     if previous is not None:
-        source += f" · compared with {previous.register.path.name} ({previous.as_of:%d %B %Y})"
+        source += f" · compared with last year's register {previous.register.path.name}"
     ws.merge_range(2, 0, 2, last_col, "", f.muted)
     put(ws, 2, 0, source, f.muted)
+    headline = f.make(bold=True, font_size=11, text_wrap=True, valign="vcenter", bg_color=ACCENT_LIGHT, border=0)
+    ws.set_row(3, 36)
+    ws.merge_range(3, 0, 3, last_col, "", headline)
+    ws.write_string(3, 0, headline_sentence(figures, result.settings.due_soon_days), headline)
 
-    left = _Column(ws, f, 4)
+    left = _Column(ws, f, 5)
     left.heading("The register", "Number")
     by_status = figures["by_status"]
     left.line("Partnerships on the register", figures["partnerships"])
@@ -157,38 +162,37 @@ def write_overview(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, pre
     else:
         left.block("areas", areas, money=True)
     left.gap()
-    c = figures["findings"]
-    ws.write_string(left.row, 0, f"Findings: {c['error']} errors, {c['warning']} warnings, {c['info']} for information. See the Findings sheet.", f.muted)
-    bottom = left.row
+    c, st = figures["findings"], result.settings
+    ws.write_string(left.row, 0, f"Findings: {c['error']} errors, {c['warning']} warnings, {c['info']} for information; see the Findings sheet.", f.muted)
+    ws.write_string(left.row + 1, 0, f"Risk score = likelihood × impact (1 to 5 each): Low up to {st.low_max}, Medium up to {st.medium_max}, High above.", f.muted)
+    bottom = left.row + 1
 
-    _charts(wb, ws, f, result, figures, left.blocks, bottom)
+    _charts(wb, ws, f, left.blocks, 5, bottom - 2)
     ws.print_area(0, 0, bottom, last_col)
     set_print(ws, one_page=True, footer=footer_text(result.as_of))
     ws.activate()
     return figures
 
 
-def _charts(wb, ws, f: Formats, result: CheckResult, figures: dict, blocks: dict, bottom: int) -> None:
+def _charts(wb, ws, f: Formats, blocks: dict, top: int, bottom: int) -> None:
     """Four native charts over the Overview's own figures, 2 × 2 beside the left column."""
-    top = 4
     total_px = (bottom - top + 1) * _ROW_PX
-    width = int(_CHART_COLUMNS * (_CHART_COLUMN_WIDTH * 7 + 5) / 2) - 8
-    height = max(240, total_px // 2 - 8)
-    places = [(top, 4, 0), (top, 4, width + 16), (top, 4, 0), (top, 4, width + 16)]
+    width = int(_CHART_COLUMNS * (_CHART_COLUMN_WIDTH * 7 + 5) / 2) - 12
+    height = max(240, total_px // 2 - 12)
     charts = [
         _bar(wb, "Partnerships claiming each benefit", blocks.get("benefits"), ACCENT, "0", "Benefits are not recorded in this register."),
-        _column(wb, "RAG: partnerships by rating", blocks["rag"], [RAG_COLOURS[r] for r in RAGS], ["Red", "Amber", "Green"]),
+        _column(wb, "RAG: partnerships by rating", blocks["rag"], [RAG_COLOURS[r] for r in RAGS]),
         _bar(wb, "Direct contribution by service area (£ a year)", blocks.get("areas"), "#2E75B6", "£#,##0", "Direct contribution is not recorded in this register."),
-        _column(wb, "Partnerships by risk band (not closed)", blocks["risk"], [BAND_COLOURS[b] for b in (*BANDS, NOT_ASSESSED)], None),
+        _column(wb, "Partnerships by risk band (not closed)", blocks["risk"], [BAND_COLOURS[b] for b in (*BANDS, NOT_ASSESSED)]),
     ]
-    for i, (chart, (row, col, x)) in enumerate(zip(charts, places)):
-        y = 0 if i < 2 else height + 16
-        if isinstance(chart, str):
-            ws.write_string(row + (y // _ROW_PX), col + (0 if x == 0 else _CHART_COLUMNS // 2), chart, f.muted)
+    for i, chart in enumerate(charts):
+        x, y = (i % 2) * (width + 16) + 8, (i // 2) * (height + 16)
+        if isinstance(chart, str):  # nothing to chart: say so where the chart would be
+            ws.write_string(top + 1 + y // _ROW_PX, 4 + (i % 2) * (_CHART_COLUMNS // 2), chart, f.muted)
             continue
         chart.set_size({"width": width, "height": height})
         chart.set_chartarea({"border": {"color": "#BFBFBF"}})
-        ws.insert_chart(row, col, chart, {"x_offset": x + 4, "y_offset": y + 4, "object_position": 3})
+        ws.insert_chart(top, 4, chart, {"x_offset": x, "y_offset": y, "object_position": 3})
 
 
 def _title(text: str) -> dict:
@@ -213,11 +217,11 @@ def _bar(wb, title: str, block: tuple[int, int] | None, colour: str, num_format:
     chart.set_title(_title(title))
     chart.set_legend({"none": True})
     chart.set_x_axis({"num_format": num_format, "min": 0, "num_font": {"size": 8}, "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
-    chart.set_y_axis({"reverse": True, "num_font": {"size": 9}})
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
     return chart
 
 
-def _column(wb, title: str, block: tuple[int, int], colours: list[str], labels: list[str] | None):
+def _column(wb, title: str, block: tuple[int, int], colours: list[str]):
     """A column chart of one block, each column in its own colour (RAG or band)."""
     first, last = block
     chart = wb.add_chart({"type": "column"})

@@ -18,7 +18,6 @@ from .cells import (
     Formats,
     footer_text,
     is_blank,
-    put,
     set_print,
     write_table,
 )
@@ -118,7 +117,9 @@ def write_register(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult) -> 
     write_table(ws, top, cols, records, f, name="Register", empty="The register has no partnerships.")
     ws.set_row(top, 30)
     ws.freeze_panes(top + 1, 2)
-    set_print(ws, header_row=top, footer=footer_text(result.as_of))
+    set_print(ws, header_row=top, footer=footer_text(result.as_of), pages_wide=2)
+    ws.repeat_columns(0, 1)
+    ws.print_across()
 
 
 def write_risk_map(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult) -> None:
@@ -145,26 +146,37 @@ def _band(score: int, result: CheckResult) -> str:
 
 
 def _grid(ws, f: Formats, result: CheckResult, grid: Grid, top: int, title: str, table: str) -> int:
-    """One heat map at row ``top``: impact 5 (top) to 1 down, likelihood 1 to 5 across; returns its last row."""
-    ws.merge_range(top, 0, top, 6, title, f.heading)
+    """One heat map under a heading at row ``top``, the refs of each cell in a table beside it.
+
+    Impact runs 5 (top) to 1 down, likelihood 1 to 5 across; each grid cell is two rows tall so
+    the table beside it keeps ordinary rows. Returns the last row used.
+    """
+    ws.merge_range(top, 0, top, 6, "", f.heading)
+    ws.write_string(top, 0, title, f.heading)
     if not grid.recorded:
         ws.write_string(top + 1, 0, f"{title} are not recorded in this register (no likelihood and impact columns).", f.muted)
         return top + 1
+    first = top + 2  # the grid's first row; the table's header sits level with it
     axis = f.make(bold=True, align="center", valign="vcenter", font_color="#404040")
-    ws.merge_range(top + 1, 0, top + 5, 0, "Impact", f.make(bold=True, rotation=90, align="center", valign="vcenter"))
+    upright = f.make(bold=True, rotation=90, align="center", valign="vcenter")
+    ws.merge_range(first, 0, first + 9, 0, "", upright)
+    ws.write_string(first, 0, "Impact", upright)
     for i, impact in enumerate(range(5, 0, -1)):
-        r = top + 1 + i
-        ws.set_row(r, 34)
+        r = first + 2 * i
+        ws.merge_range(r, 1, r + 1, 1, "", axis)
         ws.write_number(r, 1, impact, axis)
         for likelihood in range(1, 6):
             score = likelihood * impact
-            cell = f.band(_band(score, result), align="center", valign="vcenter", bold=True, font_size=14, border=1, border_color="#FFFFFF", num_format="0;-0;;@")
+            cell = f.band(_band(score, result), align="center", valign="vcenter", bold=True, font_size=14,
+                          border=1, border_color="#FFFFFF", num_format="0;-0;;@")
+            ws.merge_range(r, 1 + likelihood, r + 1, 1 + likelihood, "", cell)
             ws.write_number(r, 1 + likelihood, grid.counts[(likelihood, impact)], cell)
     for likelihood in range(1, 6):
-        ws.write_number(top + 6, 1 + likelihood, likelihood, axis)
-    ws.merge_range(top + 7, 2, top + 7, 6, "Likelihood", f.make(bold=True, align="center"))
+        ws.write_number(first + 10, 1 + likelihood, likelihood, axis)
+    ws.merge_range(first + 11, 2, first + 11, 6, "", f.make(bold=True, align="center"))
+    ws.write_string(first + 11, 2, "Likelihood", f.make(bold=True, align="center"))
     assessed = sum(grid.counts.values())
-    ws.write_string(top + 8, 0, f"{assessed} partnership{'s' if assessed != 1 else ''} assessed; not assessed: {len(grid.not_assessed)}.", f.muted)
+    ws.write_string(first + 12, 0, f"{assessed} partnership{'s' if assessed != 1 else ''} assessed; not assessed: {len(grid.not_assessed)}.", f.muted)
     cells = sorted(grid.refs.items(), key=lambda kv: (-kv[0][0] * kv[0][1], -kv[0][1], -kv[0][0]))
     records = [
         {"score": li * im, "band": _band(li * im, result), "likelihood": li, "impact": im, "count": len(refs), "refs": ", ".join(refs)}
@@ -173,33 +185,12 @@ def _grid(ws, f: Formats, result: CheckResult, grid: Grid, top: int, title: str,
     if grid.not_assessed:
         records.append({"band": "Not assessed", "count": len(grid.not_assessed), "refs": ", ".join(grid.not_assessed)})
     cols = [
-        Col("Score", "score", "number", 10), Col("Band", "band", width=10, colours=BAND_COLOURS),
-        Col("Likelihood", "likelihood", "number", 10), Col("Impact", "impact", "number", 10),
-        Col("Partnerships", "count", "number", 10), Col("Refs", "refs", "wrap", 60),
+        Col("Score", "score", "number", 7), Col("Band", "band", width=11, colours=BAND_COLOURS),
+        Col("Likelihood", "likelihood", "number", 10), Col("Impact", "impact", "number", 8),
+        Col("Partnerships", "count", "number", 11), Col("Refs", "refs", "wrap", 72),
     ]  # fmt: skip
-    _side_table(ws, f, top + 1, 8, cols, records, table)
-    return max(top + 8, top + 1 + len(records) + 1)
-
-
-def _side_table(ws, f: Formats, top: int, left: int, cols: list[Col], records: list[dict], name: str) -> None:
-    """A small table beside a grid (write_table always starts at column A)."""
-    if not records:
-        ws.write_string(top, left, "No partnerships to show.", f.muted)
-        return
-    kinds = {"text": f.text, "wrap": f.wrap, "number": f.number}
-    for c, col in enumerate(cols):
-        ws.set_column(left + c, left + c, col.width)
-    for i, record in enumerate(records, start=top + 1):
-        for c, col in enumerate(cols):
-            put(ws, i, left + c, record.get(col.key), kinds[col.kind])
-    last = top + len(records)
-    ws.add_table(top, left, last, left + len(cols) - 1, {
-        "name": name, "style": "Table Style Light 9",
-        "columns": [{"header": col.header, "header_format": f.header} for col in cols],
-    })  # fmt: skip
-    for c, col in enumerate(cols):
-        for value, colour in (col.colours or {}).items():
-            ws.conditional_format(top + 1, left + c, last, left + c, {"type": "cell", "criteria": "==", "value": f'"{value}"', "format": f.fill(colour)})
+    last = write_table(ws, first, cols, records, f, name=table, empty="No partnership to show.", left=8, style="Table Style Light 9")
+    return max(first + 12, last)
 
 
 def write_reviews(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult) -> None:

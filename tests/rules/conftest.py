@@ -4,15 +4,13 @@ cell, and the rules a register without some columns does not check."""
 from __future__ import annotations
 
 import pytest
-from tests.conftest import AS_OF, CLEAN, row
+from tests.conftest import AS_OF, CLEAN, HEADER_OF, row
 from openpyxl.utils import get_column_letter
 
 
 @pytest.fixture
 def cell():
     """``cell("last_review")`` → "AG2": where a finding on that field of the one data row points."""
-    from tests.conftest import HEADER_OF
-
     return lambda field, excel_row=2: f"{get_column_letter(list(CLEAN).index(HEADER_OF[field]) + 1)}{excel_row}"
 
 

@@ -1,0 +1,81 @@
+"""Policy §5 — the annual review (PP501–PP503) and review dates in the future (DQ011)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from partnership_xl.findings import Severity
+from tests.conftest import AS_OF  # 2026-11-25
+
+
+def days(n: int) -> date:
+    return AS_OF + timedelta(days=n)
+
+
+@pytest.mark.parametrize("last_review, expected", [
+    (date(2025, 12, 25), False),  # 11 months ago
+    (date(2025, 11, 25), False),  # exactly 12 months
+    (date(2025, 11, 24), True),   # 12 months and a day
+    (date(2025, 10, 25), True),   # 13 months
+])
+def test_pp501_annual_review_overdue(fires, last_review, expected):
+    assert ("PP501" in fires(last_review=last_review)) is expected
+
+
+def test_pp501_uses_review_interval_months(fires):
+    assert "PP501" in fires(last_review=date(2026, 5, 1), settings={"review_interval_months": 6})
+    assert "PP501" not in fires(last_review=date(2026, 5, 1))
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("Active", True), ("Under review", True), ("Exiting", True), ("Proposed", False), ("Closed", False),
+])
+def test_pp502_never_reviewed(fires, status, expected):
+    assert ("PP502" in fires(last_review=None, status=status)) is expected
+    assert "PP502" not in fires(status=status)
+
+
+@pytest.mark.parametrize("next_review, expected", [
+    (days(0), True), (days(59), True), (days(60), True), (days(61), False), (days(-1), False),
+])
+def test_pp503_next_review_due_soon(fires, next_review, expected):
+    assert ("PP503" in fires(next_review=next_review)) is expected
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"last_review": date(2025, 12, 25)}, True),   # due 25/12/2026 by the interval
+    ({"last_review": date(2026, 6, 1)}, False),    # due 01/06/2027
+    ({"last_review": date(2025, 10, 1)}, False),   # overdue: PP501's
+    ({"last_review": date(2025, 12, 25), "next_review": date(2027, 6, 1)}, False),  # next_review wins
+    ({"last_review": None, "next_review": days(10)}, True),
+])
+def test_pp503_due_date_falls_back_to_last_review(fires, changes, expected):
+    assert ("PP503" in fires(**changes)) is expected
+
+
+def test_pp503_uses_due_soon_days(fires):
+    assert "PP503" in fires(next_review=days(75), settings={"due_soon_days": 90})
+    assert "PP503" not in fires(next_review=days(1), settings={"due_soon_days": 0})
+
+
+@pytest.mark.parametrize("last_review, expected", [(days(1), True), (days(0), False), (days(-1), False)])
+def test_dq011_review_date_in_the_future(fires, last_review, expected):
+    assert ("DQ011" in fires(last_review=last_review)) is expected
+
+
+@pytest.mark.parametrize("code, changes, field, severity", [
+    ("PP501", {"last_review": date(2025, 10, 1)}, "last_review", Severity.ERROR),
+    ("PP502", {"last_review": None}, "last_review", Severity.ERROR),
+    ("PP503", {"next_review": days(30)}, "next_review", Severity.INFO),
+    ("PP503", {"last_review": date(2025, 12, 25)}, "last_review", Severity.INFO),
+    ("DQ011", {"last_review": days(1)}, "last_review", Severity.WARNING),
+])
+def test_finding_cell_clause_and_severity(finding, cell, code, changes, field, severity):
+    f = finding(code, **changes)
+    assert (f.cell, f.field, f.policy, f.severity) == (cell(field), field, "§5", severity)
+
+
+def test_not_checked_without_last_reviewed(not_checked):
+    assert {"PP501", "PP502", "PP503", "DQ011"} <= not_checked("Last reviewed")

@@ -1,0 +1,75 @@
+"""The whole CLI over the bad-input corpus (SPEC §8): one sentence, exit 2, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from partnership_xl.cli import main
+
+BAD = Path(__file__).parent / "data" / "bad"
+EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def copy_of(tmp_path):
+    """The corpus file copied into a folder of its own, so nothing is written beside the corpus."""
+
+    def _copy(name: str) -> Path:
+        folder = tmp_path / "W drive"
+        folder.mkdir(exist_ok=True)
+        return Path(shutil.copy2(BAD / name, folder / name))
+
+    return _copy
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_validate_over_the_corpus(name, copy_of, capsys):
+    expected = EXPECTED[name]
+    path = copy_of(name)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+
+    rc = main(["validate", str(path), "--no-workbook", "--quiet"])
+
+    err = capsys.readouterr().err
+    assert rc == expected["exit"], err
+    assert "Traceback" not in err
+    if expected["exit"] == 2:
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert len(lines) == 1, err
+        assert expected["message"] in lines[0]
+        assert name in lines[0]
+        assert str(path.parent) not in lines[0]
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before  # the register is never modified
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e["exit"] == 2))
+def test_refused_file_leaves_no_output(name, copy_of, capsys):
+    path = copy_of(name)
+    rc = main(["validate", str(path), "--quiet"])
+    assert rc == 2
+    assert sorted(p.name for p in path.parent.iterdir()) == [name]
+
+
+def test_missing_register(tmp_path, capsys):
+    rc = main(["validate", str(tmp_path / "Partnership Register.xlsx"), "--no-workbook"])
+    assert rc == 2
+    assert "Partnership Register.xlsx was not found" in capsys.readouterr().err
+
+
+def test_folder_given_as_register(tmp_path, capsys):
+    rc = main(["validate", str(tmp_path), "--no-workbook"])
+    assert rc == 2
+    assert "is a folder, not a workbook" in capsys.readouterr().err
+
+
+def test_out_is_the_register(copy_of, capsys):
+    path = copy_of("legacy.xls")
+    before = path.read_bytes()
+    rc = main(["validate", str(path), "--out", str(path.parent / ".." / path.parent.name / path.name)])
+    assert rc == 2
+    assert "is the register itself" in capsys.readouterr().err
+    assert path.read_bytes() == before

@@ -1,0 +1,321 @@
+"""outputs.py: choosing the output file, and writing it so that nothing is ever half-written."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import struct
+from pathlib import Path
+
+import pytest
+
+from partnership_xl import outputs
+from partnership_xl.errors import OutputError
+from partnership_xl.outputs import TEMP_PREFIX, resolve_output, write_atomically
+
+OLD = b"PK old annotated copy, complete"
+
+
+def owner_file(user: str) -> bytes:
+    """An Excel owner file (~$...) recording ``user``."""
+    data = (bytes([len(user)]) + user.encode("cp1252")).ljust(55, b" ")
+    return (data + struct.pack("<H", len(user)) + user.encode("utf-16-le")).ljust(165, b" ")
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    folder = tmp_path / "Managing Partnerships"
+    folder.mkdir()
+    (folder / "Partnership Register.xlsx").write_bytes(b"PK the register")
+    return folder
+
+
+@pytest.fixture
+def register(folder) -> Path:
+    return folder / "Partnership Register.xlsx"
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX))
+
+
+def assert_plain(message: str, folder: Path) -> None:
+    assert "\n" not in message
+    assert str(folder) not in message  # names, never this machine's full paths
+
+
+# --- resolve_output: an explicit --out -----------------------------------------------------------
+
+def test_explicit_out_is_used(folder, register):
+    out = folder / "checked.xlsx"
+    assert resolve_output(out, folder / "default.xlsx", register) == (out, None)
+
+
+def test_explicit_out_may_replace_an_old_output(folder, register):
+    out = folder / "checked.xlsx"
+    out.write_bytes(OLD)
+    assert resolve_output(out, folder / "default.xlsx", register) == (out, None)
+
+
+@pytest.mark.parametrize("spelling", [
+    lambda folder: folder / "Partnership Register.xlsx",
+    lambda folder: folder / ".." / folder.name / "Partnership Register.xlsx",
+    lambda folder: folder / "." / "Partnership Register.xlsx",
+])
+def test_out_is_the_register(folder, register, spelling):
+    with pytest.raises(OutputError, match="is the register itself") as caught:
+        resolve_output(spelling(folder), folder / "default.xlsx", register)
+    assert_plain(str(caught.value), folder)
+
+
+def test_out_is_the_register_relative_to_the_current_folder(folder, register, monkeypatch):
+    monkeypatch.chdir(folder)
+    with pytest.raises(OutputError, match="is the register itself"):
+        resolve_output(Path("Partnership Register.xlsx"), folder / "default.xlsx", register)
+
+
+def test_out_is_a_link_to_the_register(folder, register):
+    link = folder / "Register link.xlsx"
+    try:
+        os.link(register, link)
+    except OSError:
+        pytest.skip("hard links are not available here")
+    with pytest.raises(OutputError, match="is the register itself"):
+        resolve_output(link, folder / "default.xlsx", register)
+
+
+@pytest.mark.skipif(os.name != "nt", reason="file names ignore case on Windows")
+def test_out_is_the_register_in_other_letters(folder, register):
+    with pytest.raises(OutputError, match="is the register itself"):
+        resolve_output(folder / "PARTNERSHIP register.XLSX", folder / "default.xlsx", register)
+
+
+def test_out_in_a_folder_that_does_not_exist(folder, register):
+    with pytest.raises(OutputError, match="does not exist") as caught:
+        resolve_output(folder / "Reports 2026" / "checked.xlsx", folder / "default.xlsx", register)
+    assert "Reports 2026" in str(caught.value) and "checked.xlsx" in str(caught.value)
+    assert_plain(str(caught.value), folder)
+
+
+def test_out_inside_a_file(folder, register):
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        resolve_output(register / "checked.xlsx", folder / "default.xlsx", register)
+
+
+def test_out_is_a_folder(folder, register):
+    (folder / "Reports").mkdir()
+    with pytest.raises(OutputError, match="is a folder"):
+        resolve_output(folder / "Reports", folder / "default.xlsx", register)
+
+
+@pytest.mark.parametrize("owner_name", ["~$Scrutiny 2026.xlsx", "~$rutiny 2026.xlsx"])
+def test_out_open_in_excel_names_who(folder, register, owner_name):
+    out = folder / "Scrutiny 2026.xlsx"
+    out.write_bytes(OLD)
+    (folder / owner_name).write_bytes(owner_file("Sarah Whitfield"))
+    with pytest.raises(OutputError, match="is open in Excel by Sarah Whitfield") as caught:
+        resolve_output(out, folder / "default.xlsx", register)
+    assert "close it in Excel" in str(caught.value)
+
+
+def test_out_open_in_excel_by_someone_unknown(folder, register):
+    out = folder / "Risks.xlsx"
+    (folder / "~$Risks.xlsx").write_bytes(b"")
+    with pytest.raises(OutputError, match=r"Risks\.xlsx is open in Excel: close it"):
+        resolve_output(out, folder / "default.xlsx", register)
+
+
+def test_out_read_only_or_held_by_another_program(folder, register):
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        pytest.skip("root can open any file for writing")
+    out = folder / "Risks.xlsx"
+    out.write_bytes(OLD)
+    out.chmod(0o444)
+    try:
+        with pytest.raises(OutputError, match="Risks.xlsx cannot be replaced"):
+            resolve_output(out, folder / "default.xlsx", register)
+        path, note = resolve_output(None, out, register)
+        assert path.name == "Risks (2).xlsx" and "cannot be replaced" in note
+    finally:
+        out.chmod(0o644)
+
+
+def test_file_held_open_without_an_owner_file(folder, register, monkeypatch):
+    # On Windows, Excel (or another program) holding a file makes opening it for writing fail.
+    held = folder / "Risks.xlsx"
+    held.write_bytes(OLD)
+
+    def windows_open(path, mode="r", *args, **kwargs):
+        if Path(path) == held and mode != "rb":
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        return builtins.open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(outputs, "open", windows_open, raising=False)
+    with pytest.raises(OutputError, match="Risks.xlsx cannot be replaced because it is open in another program"):
+        resolve_output(held, folder / "default.xlsx", register)
+    path, note = resolve_output(None, held, register)
+    assert path.name == "Risks (2).xlsx"
+    assert note == "Risks.xlsx cannot be replaced (it is open in another program or read-only), so the results are written to Risks (2).xlsx instead."
+    assert held.read_bytes() == OLD
+
+
+# --- resolve_output: the default dated name --------------------------------------------------------
+
+DEFAULT = "Partnership Register - checked 2026-11-25.xlsx"
+
+
+def test_default_is_used_when_free(folder, register):
+    assert resolve_output(None, folder / DEFAULT, register) == (folder / DEFAULT, None)
+
+
+def test_default_open_in_excel_goes_to_2(folder, register):
+    (folder / DEFAULT).write_bytes(OLD)
+    (folder / ("~$" + DEFAULT)).write_bytes(owner_file("J Smith"))
+    path, note = resolve_output(None, folder / DEFAULT, register)
+    assert path == folder / "Partnership Register - checked 2026-11-25 (2).xlsx"
+    assert note == (f"{DEFAULT} is open in Excel by J Smith, so the results are written to "
+                    "Partnership Register - checked 2026-11-25 (2).xlsx instead.")
+
+
+def test_default_and_2_open_goes_to_3(folder, register):
+    for name in (DEFAULT, "Partnership Register - checked 2026-11-25 (2).xlsx"):
+        (folder / name).write_bytes(OLD)
+        (folder / ("~$" + name)).write_bytes(owner_file("J Smith"))
+    path, note = resolve_output(None, folder / DEFAULT, register)
+    assert path.name == "Partnership Register - checked 2026-11-25 (3).xlsx"
+    assert note.startswith(f"{DEFAULT} is open in Excel by J Smith")
+
+
+def test_default_that_cannot_be_replaced_goes_to_2(folder, register):
+    (folder / DEFAULT).mkdir()  # a folder has taken the name
+    path, note = resolve_output(None, folder / DEFAULT, register)
+    assert path.name.endswith("(2).xlsx") and "is a folder" in note
+
+
+def test_default_in_a_missing_output_folder(folder, register):
+    with pytest.raises(OutputError, match="does not exist"):
+        resolve_output(None, folder / "Checked" / DEFAULT, register)
+
+
+def test_no_free_numbered_name(folder, register):
+    (folder / ("~$" + DEFAULT)).write_bytes(b"")
+    for n in range(2, 100):
+        (folder / f"~$Partnership Register - checked 2026-11-25 ({n}).xlsx").write_bytes(b"")
+    with pytest.raises(OutputError, match="numbered names"):
+        resolve_output(None, folder / DEFAULT, register)
+
+
+# --- write_atomically ----------------------------------------------------------------------------
+
+def test_writes_through_a_temporary_file_beside_the_target(folder):
+    target = folder / "checked.xlsx"
+    seen = []
+
+    def write(tmp: Path) -> None:
+        seen.append(tmp)
+        tmp.write_bytes(b"PK new")
+
+    write_atomically(target, write)
+    assert target.read_bytes() == b"PK new"
+    assert seen[0].parent == folder and seen[0].name.startswith(TEMP_PREFIX) and seen[0].suffix == ".xlsx"
+    assert leftovers(folder) == []
+
+
+def test_replaces_an_old_output_whole(folder):
+    target = folder / "checked.xlsx"
+    target.write_bytes(OLD)
+    write_atomically(target, lambda tmp: tmp.write_bytes(b"PK new"))
+    assert target.read_bytes() == b"PK new"
+
+
+@pytest.mark.parametrize("interruption", [RuntimeError("writer failed"), KeyboardInterrupt()])
+def test_failure_half_way_keeps_the_old_file_and_no_temp(folder, interruption):
+    target = folder / "checked.xlsx"
+    target.write_bytes(OLD)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            fh.write(b"PK half a workbook")
+            fh.flush()
+        raise interruption
+
+    with pytest.raises(type(interruption)):
+        write_atomically(target, write)
+    assert target.read_bytes() == OLD
+    assert leftovers(folder) == []
+
+
+def test_failure_with_no_old_file_leaves_nothing(folder):
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(b"PK half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(folder / "checked.xlsx", write)
+    assert sorted(p.name for p in folder.iterdir()) == ["Partnership Register.xlsx"]
+
+
+def test_empty_result_keeps_the_old_file(folder):
+    target = folder / "checked.xlsx"
+    target.write_bytes(OLD)
+    with pytest.raises(OutputError, match="empty file"):
+        write_atomically(target, lambda tmp: None)
+    assert target.read_bytes() == OLD and leftovers(folder) == []
+
+
+def test_target_open_in_excel_on_windows(folder, monkeypatch):
+    # What os.replace raises on Windows while Excel holds the target.
+    def refuse(tmp: Path, target: Path) -> None:
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+
+    monkeypatch.setattr(outputs.os, "replace", refuse)
+    target = folder / "checked.xlsx"
+    target.write_bytes(OLD)
+    with pytest.raises(OutputError, match="close it in Excel and run again") as caught:
+        write_atomically(target, lambda tmp: tmp.write_bytes(b"PK new"))
+    assert str(caught.value).startswith("checked.xlsx could not be replaced")
+    assert target.read_bytes() == OLD and leftovers(folder) == []
+
+
+def test_folder_missing(folder):
+    with pytest.raises(OutputError, match="does not exist"):
+        write_atomically(folder / "Gone" / "checked.xlsx", lambda tmp: tmp.write_bytes(b"PK"))
+
+
+def test_folder_not_writable(folder):
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        pytest.skip("root can write in any folder")
+    locked = folder / "Read only"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        with pytest.raises(OutputError, match="permission to write in the folder Read only"):
+            write_atomically(locked / "checked.xlsx", lambda tmp: tmp.write_bytes(b"PK"))
+    finally:
+        locked.chmod(0o755)
+
+
+def test_folder_not_writable_as_the_os_reports_it(folder, monkeypatch):
+    def deny(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(outputs.os, "open", deny)
+    with pytest.raises(OutputError, match="permission to write in the folder Managing Partnerships") as caught:
+        write_atomically(folder / "checked.xlsx", lambda tmp: tmp.write_bytes(b"PK"))
+    assert_plain(str(caught.value), folder.parent)
+
+
+def test_target_is_a_folder(folder):
+    (folder / "checked.xlsx").mkdir()
+    with pytest.raises(OutputError, match="is a folder"):
+        write_atomically(folder / "checked.xlsx", lambda tmp: tmp.write_bytes(b"PK"))
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_output_gets_the_usual_permissions_not_private_ones(folder):
+    umask = os.umask(0o022)
+    try:
+        write_atomically(folder / "checked.xlsx", lambda tmp: tmp.write_bytes(b"PK"))
+    finally:
+        os.umask(umask)
+    assert (folder / "checked.xlsx").stat().st_mode & 0o777 == 0o644

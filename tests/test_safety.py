@@ -1,0 +1,430 @@
+"""safety.py: what the register file really is, and the files that are refused (SPEC §8)."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+import defusedxml
+import openpyxl
+import openpyxl.xml
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from partnership_xl import errors
+from partnership_xl.safety import CFB_MAGIC, Limits, inspect_register, lock_owner, owner_file_names
+
+BAD = Path(__file__).parent / "data" / "bad"
+EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
+REFUSED_BY_INSPECTION = {name: e for name, e in EXPECTED.items() if e["error"] not in (None, "NoRegisterSheet")}
+PASSED_ON = {name: e for name, e in EXPECTED.items() if "kind" in e}
+
+
+def refused(path: Path, error: type[errors.PartnershipXLError], fragment: str, limits: Limits = Limits()) -> str:
+    """Inspect ``path``, expecting ``error`` with ``fragment``; the sentence is checked for plainness."""
+    with pytest.raises(error) as caught:
+        inspect_register(path, limits)
+    message = str(caught.value)
+    assert fragment in message
+    assert path.name in message
+    assert str(path.parent) not in message  # the file name, never this machine's full path
+    assert "\n" not in message and "Traceback" not in message
+    return message
+
+
+def xlsx_parts(parts: dict[str, bytes | str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def replace_part(data: bytes, part: str, content: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    return xlsx_parts({i.filename: content if i.filename == part else src.read(i) for i in src.infolist()})
+
+
+@pytest.fixture
+def good(tmp_path) -> Path:
+    """A small real workbook written by xlsxwriter."""
+    path = tmp_path / "Partnership Register.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Register")
+    sheet.write_row(0, 0, ["Ref", "Partnership name", "Status"])
+    sheet.write_row(1, 0, ["P001", "Community Safety Partnership", "Active"])
+    book.close()
+    return path
+
+
+# --- the committed corpus ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(REFUSED_BY_INSPECTION))
+def test_corpus_file_is_refused_with_its_sentence(name):
+    expected = REFUSED_BY_INSPECTION[name]
+    refused(BAD / name, getattr(errors, expected["error"]), expected["message"])
+
+
+@pytest.mark.parametrize("name", sorted(PASSED_ON))
+def test_corpus_file_is_passed_on_to_the_reader(name):
+    assert inspect_register(BAD / name, Limits()) == EXPECTED[name]["kind"]
+
+
+def test_corpus_is_small():
+    assert sum(p.stat().st_size for p in BAD.iterdir()) < 1024 * 1024
+    assert all(p.stat().st_size < 300 * 1024 for p in BAD.iterdir())
+
+
+def test_expected_names_real_exception_classes():
+    for expected in EXPECTED.values():
+        if expected["error"]:
+            assert issubclass(getattr(errors, expected["error"]), errors.PartnershipXLError)
+
+
+# --- path, size and magic bytes -----------------------------------------------------------------
+
+def test_missing_file(tmp_path):
+    refused(tmp_path / "Register.xlsx", errors.RegisterNotFound, "was not found")
+
+
+def test_missing_folder_on_the_way(tmp_path):
+    refused(tmp_path / "No such folder" / "Register.xlsx", errors.RegisterNotFound, "was not found")
+
+
+def test_folder(tmp_path):
+    folder = tmp_path / "Managing Partnerships"
+    folder.mkdir()
+    refused(folder, errors.RegisterNotFound, "is a folder, not a workbook")
+
+
+def test_folder_named_like_a_workbook(tmp_path):
+    folder = tmp_path / "Register.xlsx"
+    folder.mkdir()
+    refused(folder, errors.RegisterNotFound, "is a folder, not a workbook")
+
+
+def test_real_workbooks_pass(good, tmp_path):
+    assert inspect_register(good, Limits()) == "xlsx"
+    saved = tmp_path / "by openpyxl.xlsx"
+    openpyxl.load_workbook(good).save(saved)
+    assert inspect_register(saved, Limits()) == "xlsx"
+
+
+def test_extension_is_not_trusted(good, tmp_path):
+    renamed = tmp_path / "register.csv"
+    renamed.write_bytes(good.read_bytes())
+    assert inspect_register(renamed, Limits()) == "xlsx"
+    assert inspect_register(BAD / "legacy.xls", Limits()) == "xls"
+    xls_named_xlsx = tmp_path / "legacy.xlsx"
+    xls_named_xlsx.write_bytes((BAD / "legacy.xls").read_bytes())
+    assert inspect_register(xls_named_xlsx, Limits()) == "xls"
+
+
+@pytest.mark.parametrize("content, hint", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "(it is a PDF)"),
+    (b"<html><body><table><tr><td>Ref</td></tr></table></body></html>", "(it is a web page)"),
+    (b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
+     "Excel 2003 XML spreadsheet"),
+    ("Ref;Partnership name\nP001;Forum £\n".encode(), "CSV or text file"),
+])
+def test_not_a_workbook_says_what_it_seems_to_be(tmp_path, content, hint):
+    path = tmp_path / "Register.xls"
+    path.write_bytes(content)
+    message = refused(path, errors.NotAWorkbook, "is not an Excel workbook")
+    assert hint in message and "save it as an Excel Workbook (.xlsx)" in message
+
+
+# --- zips that are not workbooks ----------------------------------------------------------------
+
+def test_kinds_of_zip_package(tmp_path):
+    cases = {
+        "macro.xlsm": ({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"}, "xlsx"),
+        "binary.xlsb": ({"[Content_Types].xml": "<Types/>", "xl/workbook.bin": b"\x83\x01\x00"}, "xlsb"),
+        "calc.ods": ({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<office:document-content/>"}, "ods"),
+    }
+    for name, (parts, kind) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(xlsx_parts(parts))
+        assert inspect_register(path, Limits()) == kind
+
+
+@pytest.mark.parametrize("parts, fragment", [
+    ({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}, "is a Word document"),
+    ({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p:presentation/>"}, "is a PowerPoint presentation"),
+    ({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office:document-content/>"}, "OpenDocument file but not a spreadsheet"),
+    ({"photo.jpg": b"\xff\xd8\xff\xe0"}, "no workbook inside"),
+])
+def test_other_zip_packages(tmp_path, parts, fragment):
+    path = tmp_path / "Register.xlsx"
+    path.write_bytes(xlsx_parts(parts))
+    refused(path, errors.NotAWorkbook, fragment)
+
+
+def test_password_protected_ods(tmp_path):
+    path = tmp_path / "Register.ods"
+    manifest = '<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>'
+    path.write_bytes(xlsx_parts({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                                 "content.xml": b"\x8f\x02binary", "META-INF/manifest.xml": manifest}))
+    refused(path, errors.ProtectedWorkbook, "is protected with a password")
+
+
+@pytest.mark.parametrize("cut", [1, 3, 30, 200, -22, -1])
+def test_truncated_anywhere(good, tmp_path, cut):
+    data = good.read_bytes()
+    path = tmp_path / "Register.xlsx"
+    path.write_bytes(data[:cut] if cut > 0 else data[:len(data) + cut])
+    with pytest.raises(errors.NotAWorkbook):
+        inspect_register(path, Limits())
+
+
+def test_corrupt_data_in_a_small_part_is_caught(good, tmp_path):
+    data = bytearray(good.read_bytes())
+    info = zipfile.ZipFile(good).getinfo("xl/workbook.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + 5:start + 25] = b"\x00" * 20
+    path = tmp_path / "Register.xlsx"
+    path.write_bytes(bytes(data))
+    refused(path, errors.NotAWorkbook, "is damaged or incomplete")
+
+
+# --- zip bombs: judged from the central directory -------------------------------------------------
+
+@pytest.mark.parametrize("limits, setting", [
+    (Limits(), "max_ratio"),
+    (Limits(max_part_mb=100), "max_part_mb"),
+    (Limits(max_total_mb=150, max_ratio=10_000), "max_total_mb"),
+    (Limits(max_ratio=10_000), "max_cells"),  # 200 MB of sheet could hold 10 million cells
+    (Limits(max_ratio=10_000, max_cells=10**9, max_rows=100_000), "max_rows"),
+])
+def test_zip_bomb_names_the_limit_and_its_setting(limits, setting):
+    message = refused(BAD / "zip-bomb.xlsx", errors.UnsafeWorkbook, f"(setting {setting})", limits)
+    assert f"raise {setting} in partnership-xl.toml" in message
+
+
+def test_zip_bomb_passes_when_every_limit_is_raised():
+    limits = Limits(max_ratio=10_000, max_cells=10**9)
+    assert inspect_register(BAD / "zip-bomb.xlsx", limits) == "xlsx"
+
+
+def test_part_sizes_are_read_without_unpacking(tmp_path):
+    # A central directory that claims 600 MB for a tiny part is refused from the claim alone.
+    data = bytearray(xlsx_parts({"xl/workbook.xml": "<workbook/>", "xl/worksheets/sheet1.xml": "<worksheet/>"}))
+    at = data.rindex(b"PK\x01\x02")  # the central directory entry of the last part, sheet1.xml
+    assert data[at + 46:at + 46 + 24] == b"xl/worksheets/sheet1.xml"
+    data[at + 24:at + 28] = struct.pack("<I", 600 * 1024 * 1024)  # its uncompressed size
+    path = tmp_path / "Register.xlsx"
+    path.write_bytes(bytes(data))
+    refused(path, errors.UnsafeWorkbook, "(setting max_part_mb)")
+
+
+def test_sheet_formatted_to_the_last_row_is_fine(tmp_path):
+    path = tmp_path / "Register.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Ref", "Partnership name"])
+    sheet.write_blank(1_048_575, 16_383, None, book.add_format({"bg_color": "#FFFF00"}))
+    book.close()
+    with zipfile.ZipFile(path) as zf:
+        assert b'<dimension ref="A1:XFD1048576"/>' in zf.read("xl/worksheets/sheet1.xml")
+    assert inspect_register(path, Limits()) == "xlsx"
+    assert inspect_register(path, Limits(max_cells=1000, max_rows=1000)) == "xlsx"
+
+
+# --- XML attacks: a DTD anywhere before the root element of any part ------------------------------
+
+def test_openpyxl_uses_defusedxml():
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+@pytest.mark.parametrize("name", ["billion-laughs.xlsx", "xxe.xlsx"])
+def test_openpyxl_refuses_the_attack_files_too(name):
+    with pytest.raises(Exception) as caught:
+        openpyxl.load_workbook(BAD / name)
+    cause = caught.value.__cause__ or caught.value.__context__
+    assert isinstance(caught.value, defusedxml.DefusedXmlException) or isinstance(cause, defusedxml.DefusedXmlException)
+
+
+def test_the_attack_files_are_otherwise_valid_workbooks():
+    # Without its DTD the same sheet reads: the refusal is for the DTD, not for a broken file.
+    for name in ("billion-laughs.xlsx", "xxe.xlsx"):
+        with zipfile.ZipFile(BAD / name) as zf:
+            assert any(b"<!DOCTYPE" in zf.read(part) for part in zf.namelist())
+
+
+DTD = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+
+
+@pytest.mark.parametrize("part, content", [
+    ("xl/worksheets/sheet1.xml", b'<?xml version="1.0"?>\n<!-- <worksheet> -->\n' + DTD + b"<worksheet/>"),
+    ("xl/worksheets/sheet1.xml", b'<?xml version="1.0"?>' + b"<!-- padding -->" * 300 + DTD + b"<worksheet/>"),
+    ("xl/worksheets/sheet1.xml", b'<!DOCTYPE worksheet SYSTEM "http://example.invalid/evil.dtd"><worksheet/>'),
+    ("xl/styles.xml", ('<?xml version="1.0" encoding="UTF-16"?>' + DTD.decode() + "<styleSheet/>").encode("utf-16")),
+    ("xl/styles.xml", ('<?xml version="1.0" encoding="UTF-16"?>' + DTD.decode() + "<styleSheet/>").encode("utf-16-le")),
+    ("xl/styles.xml", b"\xef\xbb\xbf" + DTD + b"<styleSheet/>"),
+    ("xl/styles.xml", b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE x+AD4-<styleSheet/>'),
+    ("xl/worksheets/_rels/sheet1.xml.rels", DTD + b"<Relationships/>"),
+    ("xl/drawings/vmlDrawing1.vml", DTD + b"<xml/>"),
+    ("xl/worksheets/sheet1.dat", DTD + b"<worksheet/>"),  # any name: openpyxl follows the rels
+])
+def test_dtd_is_refused_however_it_is_dressed(good, tmp_path, part, content):
+    src = zipfile.ZipFile(good)
+    parts = {i.filename: src.read(i) for i in src.infolist()}
+    parts[part] = content
+    path = tmp_path / "Register.xlsx"
+    path.write_bytes(xlsx_parts(parts))
+    refused(path, errors.UnsafeWorkbook, "(a DTD)")
+
+
+def test_a_preamble_too_long_to_scan_is_refused(good, tmp_path):
+    path = tmp_path / "Register.xlsx"
+    path.write_bytes(replace_part(good.read_bytes(), "xl/workbook.xml", b"<!-- x -->" * 10_000 + b"<workbook/>"))
+    refused(path, errors.UnsafeWorkbook, "preamble")
+
+
+def test_doctype_words_inside_the_data_are_fine(good, tmp_path):
+    # Only a declaration before the root element is a DTD; the words in a cell are just text.
+    sheet = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             b'<dimension ref="A1"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lt;!DOCTYPE x&gt; &lt;!ENTITY y&gt;</t></is></c></row></sheetData></worksheet>')
+    path = tmp_path / "Register.xlsx"
+    path.write_bytes(replace_part(good.read_bytes(), "xl/worksheets/sheet1.xml", sheet))
+    assert inspect_register(path, Limits()) == "xlsx"
+    assert openpyxl.load_workbook(path).active["A1"].value == "<!DOCTYPE x> <!ENTITY y>"
+
+
+# --- OLE compound files ----------------------------------------------------------------------------
+
+def _directory_entry_offset(data: bytes, stream: str) -> int:
+    return data.index(stream.encode("utf-16-le") + b"\0\0")
+
+
+def test_legacy_xls_is_read_as_xls():
+    assert inspect_register(BAD / "legacy.xls", Limits()) == "xls"
+
+
+def test_encrypted_xlsx_is_a_genuine_compound_file():
+    data = (BAD / "encrypted.xlsx").read_bytes()
+    assert data.startswith(CFB_MAGIC)
+    assert "EncryptionInfo".encode("utf-16-le") in data and "EncryptedPackage".encode("utf-16-le") in data
+
+
+def test_password_on_a_legacy_xls(tmp_path):
+    # legacy.xls with the record after BOF turned into FILEPASS, as Excel writes an encrypted .xls
+    data = bytearray((BAD / "legacy.xls").read_bytes())
+    bof = data.index(b"\x09\x08\x10\x00\x00\x06\x05\x00")  # BIFF8 workbook globals BOF, length 16
+    data[bof + 20:bof + 22] = struct.pack("<H", 0x002F)
+    path = tmp_path / "Old register.xls"
+    path.write_bytes(bytes(data))
+    message = refused(path, errors.ProtectedWorkbook, "is protected with a password")
+    assert "Encrypt with Password" in message and ".xlsx" in message
+
+
+def test_word_document_in_a_compound_file(tmp_path):
+    data = bytearray((BAD / "legacy.xls").read_bytes())
+    at = _directory_entry_offset(bytes(data), "Workbook")
+    name = "WordDocument".encode("utf-16-le") + b"\0\0"
+    data[at:at + 64] = name.ljust(64, b"\0")
+    data[at + 64:at + 66] = struct.pack("<H", len(name))
+    path = tmp_path / "Register.xls"
+    path.write_bytes(bytes(data))
+    refused(path, errors.NotAWorkbook, "is a Word document")
+
+
+@pytest.mark.parametrize("keep", [8, 100, 512, 1024, 2816, 4096, 5532])
+def test_truncated_compound_file(tmp_path, keep):
+    path = tmp_path / "Register.xls"
+    path.write_bytes((BAD / "legacy.xls").read_bytes()[:keep])
+    refused(path, errors.NotAWorkbook, "is damaged or incomplete")
+
+
+def test_compound_file_with_a_directory_loop(tmp_path):
+    data = bytearray((BAD / "legacy.xls").read_bytes())
+    first_dir = struct.unpack_from("<I", data, 0x30)[0]
+    fat = struct.unpack_from("<I", data, 0x4C)[0]
+    struct.pack_into("<I", data, (fat + 1) * 512 + first_dir * 4, first_dir)  # directory -> itself
+    path = tmp_path / "Register.xls"
+    path.write_bytes(bytes(data))
+    refused(path, errors.NotAWorkbook, "is damaged or incomplete")
+
+
+# --- whatever the bytes, a sentence or a kind, never a crash -------------------------------------
+
+SEEDS = [(BAD / "legacy.xls").read_bytes(), (BAD / "encrypted.xlsx").read_bytes(),
+         (BAD / "no-register.xlsx").read_bytes(), (BAD / "xxe.xlsx").read_bytes()]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.sampled_from(SEEDS), cut=st.integers(0, 20_000),
+       flips=st.lists(st.tuples(st.integers(0, 20_000), st.integers(0, 255)), max_size=8))
+def test_damaged_bytes_never_crash(tmp_path, seed, cut, flips):
+    data = bytearray(seed[:cut] if cut else seed)
+    for at, value in flips:
+        if at < len(data):
+            data[at] = value
+    path = tmp_path / "fuzzed.xlsx"
+    path.write_bytes(bytes(data))
+    try:
+        assert inspect_register(path, Limits()) in {"xlsx", "xls", "xlsb", "ods"}
+    except errors.PartnershipXLError as exc:
+        assert "\n" not in str(exc) and "fuzzed.xlsx" in str(exc)
+
+
+# --- Excel's owner file ---------------------------------------------------------------------------
+
+def excel_owner_file(user: str) -> bytes:
+    """An owner file as Excel writes it: length, ANSI name, spaces to 55, length, UTF-16 name."""
+    ansi = user.encode("cp1252", errors="replace")
+    data = bytes([len(user)]) + ansi
+    data = data.ljust(55, b" ") + struct.pack("<H", len(user)) + user.encode("utf-16-le")
+    return data.ljust(165, b" ")
+
+
+def word_owner_file(user: str) -> bytes:
+    data = (bytes([len(user)]) + user.encode("cp1252")).ljust(54, b"\0")
+    return (data + struct.pack("<H", len(user)) + user.encode("utf-16-le")).ljust(162, b"\0")
+
+
+def test_owner_file_names():
+    assert owner_file_names("Register.xlsx") == ["~$Register.xlsx", "~$gister.xlsx"]
+    assert owner_file_names("Regist1.xlsx") == ["~$Regist1.xlsx", "~$egist1.xlsx"]
+    assert owner_file_names("Reg.xlsx") == ["~$Reg.xlsx"]
+
+
+def test_nobody_has_it_open(good):
+    assert lock_owner(good) is None
+
+
+@pytest.mark.parametrize("owner_name", ["~$Partnership Register.xlsx", "~$rtnership Register.xlsx"])
+def test_who_has_it_open(good, owner_name):
+    (good.parent / owner_name).write_bytes(excel_owner_file("Zoë Fairbanks"))
+    assert lock_owner(good) == "Zoë Fairbanks"
+
+
+def test_owner_of_a_short_name(tmp_path):
+    (tmp_path / "~$Reg.xlsx").write_bytes(excel_owner_file("Sarah Whitfield"))
+    assert lock_owner(tmp_path / "Reg.xlsx") == "Sarah Whitfield"
+
+
+def test_owner_file_in_word_layout(tmp_path):
+    (tmp_path / "~$Reg.xlsx").write_bytes(word_owner_file("J Smith"))
+    assert lock_owner(tmp_path / "Reg.xlsx") == "J Smith"
+
+
+def test_owner_file_with_only_the_ansi_name(tmp_path):
+    (tmp_path / "~$Reg.xlsx").write_bytes(b"\x07J Smith")
+    assert lock_owner(tmp_path / "Reg.xlsx") == "J Smith"
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00", b"\xff\xfe\x00garbage", b"\x09\x01\x02\x03"])
+def test_unreadable_owner_file_means_someone(tmp_path, content):
+    (tmp_path / "~$Reg.xlsx").write_bytes(content)
+    assert lock_owner(tmp_path / "Reg.xlsx") == "someone"
+
+
+def test_owner_file_of_another_workbook_does_not_count(tmp_path):
+    (tmp_path / "~$Other.xlsx").write_bytes(excel_owner_file("J Smith"))
+    assert lock_owner(tmp_path / "Reg.xlsx") is None

@@ -1,0 +1,109 @@
+"""The column schema (SPEC §2.1, §3): DQ001 missing columns, DQ002–DQ006 on their cells."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl.utils import get_column_letter
+
+from partnership_xl.findings import Severity
+from tests.conftest import CLEAN, HEADER_OF, row
+
+
+def cell(field: str, excel_row: int = 2) -> str:
+    return f"{get_column_letter(list(CLEAN).index(HEADER_OF[field]) + 1)}{excel_row}"
+
+
+def data_findings(run, **changes) -> set[tuple[str, str, str]]:
+    """(code, cell, field) of the DQ002–DQ006 findings on a one-row register."""
+    return {(f.code, f.cell, f.field) for f in run([row(**changes)]).findings if f.code in ("DQ002", "DQ003", "DQ004", "DQ005", "DQ006")}
+
+
+@pytest.mark.parametrize("field", ["ref", "name", "arrangement", "purpose", "direct_contribution", "risks", "status"])
+def test_dq002_required_value_blank(run, field):
+    assert data_findings(run, **{field: None}) == {("DQ002", cell(field), field)}
+
+
+@pytest.mark.parametrize("field", ["partners", "lead_officer", "risk_likelihood", "risk_impact", "last_review", "priority"])
+def test_blanks_that_are_other_rules_to_report(run, field):
+    assert not data_findings(run, **{field: None})
+
+
+@pytest.mark.parametrize("value", [0, "0", "nil", "-", "£0"])
+def test_direct_contribution_zero_is_allowed(run, value):
+    assert not data_findings(run, direct_contribution=value)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("last_review", "next spring"), ("start_date", "32/01/2020"), ("approval_date", "TBC"), ("end_date", "31/02/2030"),
+])
+def test_dq003_not_a_date(run, field, value):
+    assert data_findings(run, **{field: value}) == {("DQ003", cell(field), field)}
+
+
+@pytest.mark.parametrize("field, value", [
+    ("direct_contribution", "lots"),
+    ("direct_contribution", -500),
+    ("direct_contribution", "-£500"),
+    ("risk_likelihood", 0),
+    ("risk_likelihood", 6),
+    ("risk_likelihood", 2.5),
+    ("risk_likelihood", "high"),
+    ("risk_impact", 6),
+    ("opp_impact", 0),
+])
+def test_dq004_not_a_number(run, field, value):
+    assert data_findings(run, **{field: value}) == {("DQ004", cell(field), field)}
+
+
+@pytest.mark.parametrize("field, value", [("risk_likelihood", 5), ("risk_likelihood", "3"), ("direct_contribution", "£5,605 + VAT"), ("direct_contribution", "5k")])
+def test_valid_numbers_pass(run, field, value):
+    assert not data_findings(run, **{field: value})
+
+
+@pytest.mark.parametrize("field, value", [
+    ("arrangement", "Banana"), ("approved_by", "Bob"), ("status", "Dormant"), ("exit_reason", "Bored"),
+    ("council_role", "Sponsor"), ("budgeted", "maybe"), ("statutory", "perhaps"), ("benefit_risk", "sort of"),
+])
+def test_dq005_not_an_allowed_value(run, field, value):
+    assert data_findings(run, **{field: value}) == {("DQ005", cell(field), field)}
+
+
+@pytest.mark.parametrize("field, value", [("approved_by", "cabinet"), ("arrangement", "shared-service"), ("budgeted", "✓"), ("budgeted", "FALSE")])
+def test_choices_and_yes_no_that_match(run, field, value):
+    assert not data_findings(run, **{field: value})
+
+
+@pytest.mark.parametrize("refs, flagged", [
+    (["P1", "P1"], {2, 3}),
+    (["p1", "P1 "], {2, 3}),
+    (["P1", "P2", "p1"], {2, 4}),
+    (["P1", "P2", "P3"], set()),
+])
+def test_dq006_every_repeat_of_a_ref_is_flagged(run, refs, flagged):
+    result = run([row(ref=r) for r in refs])
+    dq006 = [f for f in result.findings if f.code == "DQ006"]
+    assert {f.row for f in dq006} == flagged
+    assert all(f.cell == cell("ref", f.row) and f.severity is Severity.ERROR for f in dq006)
+
+
+@pytest.mark.parametrize("header, field", [
+    ("Ref", "ref"), ("Partnership name", "name"), ("Arrangement type", "arrangement"), ("Purpose", "purpose"),
+    ("Direct contribution (£ a year)", "direct_contribution"), ("Key risks", "risks"), ("Status", "status"),
+    ("Partner organisations", "partners"), ("Lead officer", "lead_officer"), ("Risk likelihood (1-5)", "risk_likelihood"),
+    ("Risk impact (1-5)", "risk_impact"), ("Last reviewed", "last_review"),
+])
+def test_dq001_required_column_missing(run, header, field):
+    dq001 = [f for f in run([row()], drop=(header,)).findings if f.code == "DQ001"]
+    assert [(f.row, f.cell, f.field, f.ref, f.severity) for f in dq001] == [(1, "A1", field, "", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("header", ["Council priority", "Notes", "Start date", "Benefit description"])
+def test_optional_column_missing_is_not_dq001(run, header):
+    assert "DQ001" not in {f.code for f in run([row()], drop=(header,)).findings}
+
+
+def test_clean_row_has_no_findings(run):
+    result = run([row(), row(ref="P002", last_review=date(2026, 7, 1))])
+    assert result.findings == []
