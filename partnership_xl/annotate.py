@@ -13,7 +13,6 @@ Checking a copy again gives the same copy: the previous marks are taken out firs
 from __future__ import annotations
 
 import os
-import zipfile
 from collections import defaultdict
 from copy import copy
 from pathlib import Path
@@ -27,7 +26,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import annotate_io
-from .annotate_losses import inspect, reconcile
+from .annotate_losses import inspect, is_openxml, reconcile, values_only
 from .annotate_marks import (
     SEVERITY_FILLS,
     Record,
@@ -50,9 +49,7 @@ BAND_FILLS = {
     "High": PatternFill("solid", fgColor="FFFFC7CE"), "Red": PatternFill("solid", fgColor="FFFFC7CE"),
 }
 TOOL_CELL_FILL = PatternFill("solid", fgColor="FFDDEBF7")
-_WIDTHS = {"Risk score": 13, "Opportunity score": 16, "Risk band": 13, "RAG": 10, "Findings": 30}
-_OPENXML_MAIN = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml",
-                 "ms-excel.sheet.macroEnabled.main+xml", "ms-excel.template.macroEnabled.main+xml")
+_WIDTHS = {"Risk score": 13, "Opportunity score": 16, "Risk band": 13, "RAG": 13, "Findings": 30}
 
 
 def write_annotated(result: CheckResult, out: Path) -> list[str]:
@@ -67,16 +64,13 @@ def write_annotated(result: CheckResult, out: Path) -> list[str]:
     out = Path(out)
     if _same_file(out, register.path):
         raise OutputError(f"The output {out.name} is the register itself, which is never overwritten: choose another file name with --out, then run again.")
-    if _is_openxml(register.path):
+    if is_openxml(register.path):
         inventory = inspect(register.path)
         wb, warnings = annotate_io.load(register.path)
         losses = reconcile(inventory, wb, warnings)
     else:
         wb = _values_workbook(register.path)
-        losses = [f"The register is a {register.path.suffix or register.kind} file, which the Excel library used for the copy (openpyxl) "
-                  "cannot open: the copy is a new .xlsx holding the register's values only, without its formatting, formulas, "
-                  "column widths, merged cells, drop-down lists, notes, charts or pictures. Save the register as an Excel "
-                  "Workbook (.xlsx) to get a full copy."]
+        losses = [values_only(register.path)]
     annotate_workbook(wb, result, losses)
     write_atomically(out, lambda tmp: annotate_io.save(wb, tmp))
     return losses
@@ -106,14 +100,15 @@ def annotate_workbook(wb: Workbook, result: CheckResult, losses: list[str]) -> N
 
 def _mark_cells(wb: Workbook, findings: list[Finding], record: Record) -> None:
     """Fill each flagged cell by its worst severity and note its findings, in one pass."""
+    sheets = {ws.title: ws for ws in wb.worksheets}
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.cell and f.sheet in wb.sheetnames and isinstance(wb[f.sheet], Worksheet):
-            by_cell[(f.sheet, _anchor(wb[f.sheet], f.cell))].append(f)
+        if f.cell and f.sheet in sheets:
+            by_cell[(f.sheet, _anchor(sheets[f.sheet], f.cell))].append(f)
     fill_ids = {severity: wb._fills.add(fill) for severity, fill in SEVERITY_FILLS.items()}
     before: dict[int, str] = {}
     for (sheet, coordinate), found in by_cell.items():
-        cell = wb[sheet][coordinate]
+        cell = sheets[sheet][coordinate]
         found.sort(key=lambda f: (f.severity.rank, f.code))
         if cell._style is None:
             cell._style = StyleArray()
@@ -146,7 +141,7 @@ def _add_columns(ws: Worksheet, result: CheckResult, positions: dict[str, int], 
         columns = list(range(start, start + len(TOOL_COLUMNS)))
     header = styles.array(HEADER_FONT, HEADER_FILL, Alignment(horizontal="center", vertical="center", wrap_text=True))
     for name, col in zip(TOOL_COLUMNS, columns, strict=True):
-        styles.apply(put_text(ws, register.header_row, col, tool_header(name)), header)
+        put_text(ws, register.header_row, col, tool_header(name), header)
         _set_width(ws, col, _WIDTHS[name])
     plain = styles.array(Font(color="FF1F4E79"), TOOL_CELL_FILL, Alignment(horizontal="center"))
     codes_style = styles.array(Font(color="FF1F4E79"), TOOL_CELL_FILL)
@@ -162,7 +157,7 @@ def _add_columns(ws: Worksheet, result: CheckResult, positions: dict[str, int], 
         for col, value in ((band_col, band), (rag_col, rag)):
             text = "" if value is None or pd.isna(value) else str(value)
             styles.apply(put_text(ws, row, col, text) if text else ws.cell(row, col), coloured.get(text, plain))
-        styles.apply(put_text(ws, row, codes_col, codes or ""), codes_style)
+        put_text(ws, row, codes_col, codes or "", codes_style)
     _widen_autofilter(ws, register.header_row, max(columns), record)
 
 
@@ -241,16 +236,6 @@ def _values_workbook(path: Path) -> Workbook:
     if not wb.worksheets or all(ws.sheet_state != "visible" for ws in wb.worksheets):
         (wb.worksheets[0] if wb.worksheets else wb.create_sheet("Sheet1")).sheet_state = "visible"
     return wb
-
-
-def _is_openxml(path: Path) -> bool:
-    """Is this an .xlsx/.xlsm/.xltx/.xltm that openpyxl can open (by its content types, not its name)?"""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return False
-    return any(main in types for main in _OPENXML_MAIN)
 
 
 def _same_file(a: Path, b: Path) -> bool:

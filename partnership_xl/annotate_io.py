@@ -1,25 +1,36 @@
-"""Open and save a workbook with openpyxl without losing formulas' saved results.
+"""Open and save a workbook with openpyxl without losing formulas' saved results, and quickly.
 
 openpyxl keeps a formula but drops the result Excel saved with it, so a copy it writes shows no
 values to any reader that does not recalculate (python-calamine, pandas, our own reader, which
-would then report DQ008 on every formula). Here the result is carried on the formula itself while
-the workbook is read and written back beside it, through two small hooks into openpyxl 3.1's
-cell parser and cell writer that are in place only inside :func:`load` and :func:`save`.
+would then report DQ008 on every formula). Here the result is carried on the formula while the
+workbook is read (:class:`CachedFormula`) and written back beside it.
+
+Saving is also where openpyxl spends its time: an element tree per cell and per note. Inside
+:func:`save` each row of cells and the notes' drawing are written as plain strings instead (the
+same XML), which makes the copy, though it adds columns and two sheets, cost about what openpyxl's
+own load and save of the register costs. The hooks into openpyxl 3.1 are in place only inside
+:func:`load` and :func:`save`; anything unusual (rich text, data tables, lxml's writer) goes
+through openpyxl's own code.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import openpyxl
+from openpyxl import LXML
 from openpyxl.cell import _writer as cell_writer
+from openpyxl.cell.rich_text import CellRichText
+from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
+from openpyxl.compat import safe_string
+from openpyxl.utils import coordinate_to_tuple
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet import _reader as sheet_reader
 from openpyxl.worksheet import _writer as sheet_writer
-from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.xml.functions import Element, SubElement
 
 _RESULT_TYPES = ("str", "b", "e")  # the <c t="..."> of a formula whose result is not a number
@@ -29,6 +40,40 @@ class CachedFormula(str):
     """A formula (``=SUM(A1:A3)``) that remembers the result Excel saved with it."""
 
     cached: tuple[str, str]
+
+
+def load(path: Path) -> tuple[Workbook, list[str]]:
+    """Read a workbook for copying: formulas keep their saved results, cells their rich text.
+
+    Returns the workbook and the warnings openpyxl gave while reading it (what it dropped).
+    """
+    with warnings.catch_warnings(record=True) as caught, \
+            _patched(sheet_reader.WorkSheetParser, "parse_cell", _parse_cell_keeping_result):
+        warnings.simplefilter("always")
+        workbook = openpyxl.load_workbook(path, rich_text=True, keep_links=True)
+    messages = list(dict.fromkeys(str(w.message) for w in caught))
+    return workbook, messages
+
+
+def save(workbook: Workbook, path: Path) -> None:
+    """Write the workbook as .xlsx, with every formula's saved result beside it."""
+    workbook.template = False  # an .xltx opened here is saved as a workbook, not a template
+    with ExitStack() as stack:
+        stack.enter_context(_patched(sheet_writer, "write_cell", _write_cell_with_result))
+        if not LXML:  # with lxml, openpyxl's writer is fast enough as it is
+            stack.enter_context(_patched(sheet_writer.WorksheetWriter, "write_rows", _write_rows_as_text))
+        stack.enter_context(_patched(CommentSheet, "write_shapes", _write_shapes_as_text))
+        workbook.save(path)
+
+
+@contextmanager
+def _patched(owner, name: str, wrap) -> Iterator[None]:
+    original = getattr(owner, name)
+    setattr(owner, name, wrap(original))
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
 
 
 def _parse_cell_keeping_result(original):
@@ -47,7 +92,78 @@ def _parse_cell_keeping_result(original):
     return parse_cell
 
 
+def _write_rows_as_text(original):
+    def write_rows(self):
+        xf = self.xf.send(True)
+        out = xf._file  # et_xmlfile's raw output
+        ws = self.ws
+        styles = ws.parent._cell_styles
+        dimensions = ws.row_dimensions
+        with xf.element("sheetData"):
+            for row_idx, row in self.rows():
+                dimension = dimensions.get(row_idx)
+                extra = "".join(f' {k}="{v}"' for k, v in dimension) if dimension is not None else ""
+                out(f'<row r="{row_idx}"{extra}>')
+                for cell in row:
+                    if cell._comment is not None:
+                        ws._comments.append(CommentRecord.from_cell(cell))
+                    styled = cell._style is not None and any(cell._style)
+                    if cell._value is None and not styled and cell._comment is None:
+                        continue
+                    text = _cell_as_text(cell, styles, styled)
+                    if text is None:
+                        sheet_writer.write_cell(xf, ws, cell, styled)
+                    else:
+                        out(text)
+                out("</row>")
+        self.xf.send(None)
+    return write_rows
+
+
+def _cell_as_text(cell, styles, styled: bool) -> str | None:
+    """The <c> element of a cell as openpyxl would write it, or None to let openpyxl write it."""
+    value, data_type = cell._value, cell.data_type
+    if data_type == "d" or isinstance(value, (CellRichText, DataTableFormula)) or (data_type == "s" and not isinstance(value, str)):
+        return None
+    link = cell.hyperlink
+    if link is not None:
+        cell.parent._hyperlinks.append(link)
+    attributes = f'r="{cell.coordinate}"'
+    if styled:
+        attributes += f' s="{styles.add(cell._style)}"'
+    if data_type == "f":
+        if isinstance(value, ArrayFormula):
+            body = f'<f t="array" ref="{value.ref}">{_escape((value.text or "=")[1:])}</f>'
+        else:
+            body = f"<f>{_escape(value[1:])}</f>"
+        cached = getattr(value, "cached", None)
+        if cached is None:
+            return f"<c {attributes}>{body}<v/></c>"
+        if cached[0] in _RESULT_TYPES:
+            attributes += f' t="{cached[0]}"'
+        return f"<c {attributes}>{body}<v>{_escape(cached[1])}</v></c>"
+    attributes += ' t="inlineStr"' if data_type == "s" else f' t="{data_type}"'
+    if value is None or value == "":
+        return f"<c {attributes}/>"
+    if data_type == "s":
+        stripped = value.strip()
+        space = ' xml:space="preserve"' if stripped and stripped != value else ""
+        return f"<c {attributes}><is><t{space}>{_escape(value)}</t></is></c>"
+    return f"<c {attributes}><v>{_escape(safe_string(value))}</v></c>"
+
+
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
 def _write_cell_with_result(original):
+    """openpyxl's own cell writer (an element per cell), with the formula's saved result added."""
     def write_cell(xf, worksheet, cell, styled=None):
         value = cell._value
         cached = getattr(value, "cached", None) if cell.data_type == "f" else None
@@ -69,31 +185,27 @@ def _write_cell_with_result(original):
     return write_cell
 
 
-@contextmanager
-def _patched(owner, name: str, wrap) -> Iterator[None]:
-    original = getattr(owner, name)
-    setattr(owner, name, wrap(original))
-    try:
-        yield
-    finally:
-        setattr(owner, name, original)
+_VML_HEAD = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+             'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="1"/>'
+             '</o:shapelayout><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+             'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/>'
+             '</v:shapetype>')
+_VML_NOTE = ('<v:shape id="_x0000_s{idx:04d}" type="#_x0000_t202" style="position:absolute; margin-left:59.25pt;'
+             'margin-top:1.5pt;width:{width}px;height:{height}px;z-index:1;visibility:hidden" fillcolor="#ffffe1" '
+             'o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow color="black" obscured="t"/>'
+             '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/>'
+             '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+             '<x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row><x:Column>{column}</x:Column></x:ClientData></v:shape>')
 
 
-def load(path: Path) -> tuple[Workbook, list[str]]:
-    """Read a workbook for copying: formulas keep their saved results, cells their rich text.
-
-    Returns the workbook and the warnings openpyxl gave while reading it (what it dropped).
-    """
-    with warnings.catch_warnings(record=True) as caught, \
-            _patched(sheet_reader.WorkSheetParser, "parse_cell", _parse_cell_keeping_result):
-        warnings.simplefilter("always")
-        workbook = openpyxl.load_workbook(path, rich_text=True, keep_links=True)
-    messages = list(dict.fromkeys(str(w.message) for w in caught))
-    return workbook, messages
-
-
-def save(workbook: Workbook, path: Path) -> None:
-    """Write the workbook as .xlsx, with every formula's saved result beside it."""
-    workbook.template = False  # an .xltx opened here is saved as a workbook, not a template
-    with _patched(sheet_writer, "write_cell", _write_cell_with_result):
-        workbook.save(path)
+def _write_shapes_as_text(original):
+    """The notes' drawing (VML) as openpyxl writes it, as one string."""
+    def write_shapes(self, vml=None):
+        if vml is not None:  # a drawing kept from a macro workbook: let openpyxl merge into it
+            return original(self, vml)
+        shapes = []
+        for idx, (coordinate, comment) in enumerate(self.comments, 1026):
+            row, column = coordinate_to_tuple(coordinate)
+            shapes.append(_VML_NOTE.format(idx=idx, width=comment.width, height=comment.height, row=row - 1, column=column - 1))
+        return (_VML_HEAD + "".join(shapes) + "</xml>").encode("utf-8")
+    return write_shapes

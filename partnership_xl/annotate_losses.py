@@ -22,6 +22,8 @@ from defusedxml.ElementTree import fromstring
 from openpyxl.reader import drawings as openpyxl_drawings
 from openpyxl.workbook import Workbook
 
+_OPENXML_MAIN = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml",
+                 "ms-excel.sheet.macroEnabled.main+xml", "ms-excel.template.macroEnabled.main+xml")
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 # Elements after <sheetData> that openpyxl drops, as an officer would name them.
@@ -45,12 +47,12 @@ _SHEET_KEPT = {"sheetProtection", "autoFilter", "mergeCells", "conditionalFormat
 
 # Worksheet extensions (<ext uri>): what they hold, and the element counted in them.
 _EXTENSIONS = {
-    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": ("dataValidation", "data validation using Excel 2010 features (usually a drop-down list taken from another sheet)"),
-    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": ("cfRule", "conditional format using Excel 2010 features (data bar details, icon sets, rules referring to other sheets)"),
-    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": ("sparkline", "sparkline"),
-    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": ("slicer", "slicer"),
-    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": ("slicer", "table slicer"),
-    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": ("timelineRef", "timeline"),
+    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": ("dataValidation", "data validation{s} using Excel 2010 features (usually a drop-down list taken from another sheet)"),
+    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": ("cfRule", "conditional format{s} using Excel 2010 features (data bar details, icon sets, rules referring to other sheets)"),
+    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": ("sparkline", "sparkline{s}"),
+    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": ("slicer", "slicer{s}"),
+    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": ("slicer", "table slicer{s}"),
+    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": ("timelineRef", "timeline{s}"),
 }
 
 # Parts openpyxl does not carry over, by the end of their content type, when nothing above has
@@ -93,15 +95,39 @@ def detect_losses(path: Path) -> list[str]:
     """One plain sentence for each kind of thing in the workbook that the annotated copy will not hold.
 
     Reads the parts of the .xlsx zip (never the whole workbook). Empty when nothing is lost, e.g.
-    ``["2 text boxes or shapes on sheet 'Pivot' (openpyxl does not keep them)"]``.
+    ``["2 text boxes or shapes on sheet 'Pivot' (openpyxl does not keep them)"]``. For a register
+    openpyxl cannot open (.xls, .xlsb, .ods) it is the one sentence :func:`values_only` says.
     """
+    if not is_openxml(path):
+        return [values_only(path)]
     return inspect(path).losses
 
 
-def inspect(path: Path) -> Inventory:
-    """The inventory of :func:`detect_losses`, with the chart and picture counts for :func:`reconcile`."""
+def is_openxml(path: Path) -> bool:
+    """Is this an .xlsx/.xlsm/.xltx/.xltm that openpyxl can open (by its content, not its name)?"""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return any(main in types for main in _OPENXML_MAIN)
+
+
+def values_only(path: Path) -> str:
+    """The loss sentence for a register that is not .xlsx: the copy holds its values only."""
+    kind = path.suffix.lower() or "non-Excel 2007"
+    return (f"The register is a {kind} file, which the Excel library used for the copy (openpyxl) cannot open: the copy "
+            "is a new .xlsx holding the register's values only, without its formatting, formulas, column widths, merged "
+            "cells, drop-down lists, notes, charts or pictures. Save the register as an Excel Workbook (.xlsx) to get a full copy.")
+
+
+def inspect(path: Path, pillow: bool | None = None) -> Inventory:
+    """The inventory of :func:`detect_losses`, with the chart and picture counts for :func:`reconcile`.
+
+    ``pillow`` says whether Pillow is there for openpyxl to keep pictures (default: as installed).
+    """
     with zipfile.ZipFile(path) as archive:
-        return _Inspector(archive).run()
+        return _Inspector(archive, bool(openpyxl_drawings.PILImage) if pillow is None else pillow).run()
 
 
 def reconcile(inventory: Inventory, workbook: Workbook, warnings: list[str]) -> list[str]:
@@ -111,23 +137,17 @@ def reconcile(inventory: Inventory, workbook: Workbook, warnings: list[str]) -> 
         for kind, expected, got in (("chart", inventory.charts[sheet.title], len(getattr(sheet, "_charts", []))),
                                     ("picture", inventory.pictures[sheet.title], len(getattr(sheet, "_images", [])))):
             if got < expected:
-                losses.append(_sentence(expected - got, kind, sheet.title, "openpyxl could not read them"))
+                losses.append(_sentence(expected - got, kind + "{s}", sheet.title, "openpyxl could not read them"))
     covered = ("extension is not supported", "Unable to read chart", "image", "DrawingML", "no default style")
     losses += [f"Other: openpyxl reported '{w}'" for w in warnings if not any(c in w for c in covered)]
     return losses
 
 
 def _sentence(count: int, thing: str, sheet: str | None, why: str = "openpyxl does not keep them") -> str:
-    things = thing if count == 1 else _plural(thing)
+    """``thing`` marks its plural endings: ``text box{es} or shape{s}``."""
+    things = thing.format(s="" if count == 1 else "s", es="" if count == 1 else "es")
     where = f" on sheet '{sheet}'" if sheet else ""
     return f"{count} {things}{where} ({why})"
-
-
-def _plural(thing: str) -> str:
-    head, sep, tail = thing.partition(" ")
-    if head.endswith(("x", "s")):
-        return head + "es" + sep + tail
-    return head + "s" + sep + tail
 
 
 def _local(tag: str) -> str:
@@ -135,8 +155,9 @@ def _local(tag: str) -> str:
 
 
 class _Inspector:
-    def __init__(self, archive: zipfile.ZipFile):
+    def __init__(self, archive: zipfile.ZipFile, pillow: bool):
         self.archive = archive
+        self.pillow = pillow
         self.names = set(archive.namelist())
         self.types = self._content_types()
         self.has_metadata = any(t.endswith("sheetMetadata+xml") for t in self.types.values())
@@ -201,9 +222,9 @@ class _Inspector:
             self._tail_elements(name, tail, controls)
         if self.has_metadata:
             cells = re.findall(rb"<(?:\w+:)?c\s[^>]*?\b(cm|vm)=", data)
-            self._lose(cells.count(b"cm"), "dynamic array formula", name,
+            self._lose(cells.count(b"cm"), "dynamic array formula{s}", name,
                        "it becomes a legacy array formula over the same cells, with the same results")
-            self._lose(cells.count(b"vm"), "picture or linked data type placed in a cell", name,
+            self._lose(cells.count(b"vm"), "picture{s} or linked data type{s} placed in cells", name,
                        "the cell shows #VALUE! in the copy")
         for kind, target in rels.values():
             if target not in self.names:
@@ -215,7 +236,7 @@ class _Inspector:
             else:
                 self._sheet_part(name, target)
         # a form control can show up three times: VML, <controls>, and the drawing
-        self._lose(max(controls), "form control (button, check box, drop-down)", name)
+        self._lose(max(controls), _FORM_CONTROL, name)
 
     def _tail_elements(self, name: str, tail: Element, controls: list[int]) -> None:
         for element in tail:
@@ -229,7 +250,7 @@ class _Inspector:
                     if _local(owner.tag) == "controls":
                         controls.append(count)
                     else:
-                        self._lose(count, "embedded object (OLE)", name)
+                        self._lose(count, "embedded object{s} (OLE)", name)
             elif tag == "extLst":
                 self._extensions(name, element)
             elif tag not in _SHEET_KEPT:
@@ -261,8 +282,8 @@ class _Inspector:
         controls.append(lost.pop(_FORM_CONTROL, 0))
         for thing, count in lost.items():
             self._lose(count, thing, name)
-        if self.inventory.pictures[name] and not openpyxl_drawings.PILImage:
-            self._lose(self.inventory.pictures[name], "picture", name, "openpyxl keeps pictures only when Pillow is installed")
+        if self.inventory.pictures[name] and not self.pillow:
+            self._lose(self.inventory.pictures[name], "picture{s}", name, "openpyxl keeps pictures only when Pillow is installed")
             self.inventory.pictures[name] = 0
 
     def _vml(self, name: str, part: str, controls: list[int]) -> None:
@@ -270,7 +291,7 @@ class _Inspector:
         kinds = Counter(re.findall(r'ObjectType="(\w+)"', text))
         controls.append(sum(n for kind, n in kinds.items() if kind != "Note"))
         shown = len(re.findall(r"<x:Visible\s*/>", text))
-        self._lose(shown, "note shown permanently", name, "the copy keeps the note but shows it only on hover")
+        self._lose(shown, "note{s} shown permanently", name, "the copy keeps the note but shows it only on hover")
 
     def _sheet_part(self, name: str, part: str) -> None:
         content_type = self.types.get(part, "")
@@ -299,7 +320,7 @@ class _Inspector:
             self.inventory.losses.append(f"Workbook: {sum(unknown.values())} other parts that openpyxl does not read ({kinds})")
 
 
-_FORM_CONTROL = "form control (button, check box, drop-down)"
+_FORM_CONTROL = "form control{s} (button, check box, drop-down)"
 
 
 def _why(note: str) -> str:
@@ -325,17 +346,17 @@ def _drawn_thing(element: Element) -> str:
     tags = {_local(e.tag) for e in element.iter()}
     uri = " ".join(e.get("uri", "") for e in element.iter() if _local(e.tag) == "graphicData")
     if "chartex" in uri:
-        return "Excel 2016 chart (waterfall, treemap, histogram and the like)"
+        return "Excel 2016 chart{s} (waterfall, treemap, histogram and the like)"
     if "slicer" in uri:
-        return "slicer or timeline"
+        return "slicer{s} or timeline{s}"
     if "diagram" in uri:
-        return "SmartArt diagram"
+        return "SmartArt diagram{s}"
     if "/chart" in uri:
-        return "chart drawn in an Excel extension"
+        return "chart{s} drawn in an Excel extension"
     if any(e.get("Requires") == "a14" for e in element.iter() if _local(e.tag) == "Choice") and "sp" in tags:
         return _FORM_CONTROL
-    for tag, thing in (("grpSp", "group of shapes"), ("cxnSp", "connector line"), ("contentPart", "ink drawing"),
-                       ("graphicFrame", "embedded object"), ("pic", "picture inside a shape")):
+    for tag, thing in (("grpSp", "group{s} of shapes"), ("cxnSp", "connector line{s}"), ("contentPart", "ink drawing{s}"),
+                       ("graphicFrame", "embedded object{s}"), ("pic", "picture{s} inside a shape")):
         if tag in tags:
             return thing
-    return "text box or shape"
+    return "text box{es} or shape{s}"

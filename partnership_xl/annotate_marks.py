@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.fills import Fill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -52,11 +53,15 @@ def clean_text(value: object) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
-def put_text(ws: Worksheet, row: int, column: int, value: object):
+def put_text(ws: Worksheet, row: int, column: int, value: object, style: StyleArray | None = None) -> Cell:
     """Write ``value`` as text, never as a formula or an error value, and return the cell."""
-    cell = ws.cell(row=row, column=column)
-    cell._value = clean_text(value)
-    cell.data_type = "s"
+    cell = ws._cells.get((row, column))
+    if cell is None:  # openpyxl's ws.cell() does the same, more slowly
+        cell = ws._cells[(row, column)] = Cell(ws, row=row, column=column)
+    text = clean_text(value)
+    cell._value, cell.data_type = (text, "s") if text else (None, "n")
+    if style is not None:
+        cell._style = StyleArray(style)
     return cell
 
 
@@ -75,9 +80,10 @@ def note_with_findings(officer: Comment | None, lines: list[str]) -> Comment:
     ours = NOTE_MARKER + "\n" + "\n".join(lines)
     text = f"{officer.text.rstrip()}\n\n{ours}" if officer is not None else ours
     author = officer.author if officer is not None and officer.author else NOTE_AUTHOR
-    width = min(480, max(240, 7 * max(len(line) for line in text.split("\n")) // 2 + 24))
+    lengths = [len(line) for line in text.split("\n")]
+    width = min(480, max(240, 7 * max(lengths) // 2 + 24))
     chars_a_line = max(20, (width - 16) // 6)
-    lines_shown = sum(1 + len(line) // chars_a_line for line in text.split("\n"))
+    lines_shown = sum(1 + n // chars_a_line for n in lengths)
     return Comment(text, author, height=min(600, 18 * lines_shown + 20), width=width)
 
 
@@ -101,7 +107,11 @@ def write_record(wb: Workbook, record: Record) -> None:
     for _, _, xml in record.marks:
         keys.setdefault(xml, str(len(keys)))
     rows += [("fill", key, xml) for xml, key in keys.items()]
-    rows += [("mark", sheet, cell, keys[xml]) for sheet, cell, xml in record.marks]
+    cells: dict[tuple[str, str], list[str]] = {}
+    for sheet, cell, xml in record.marks:
+        cells.setdefault((sheet, keys[xml]), []).append(cell)
+    for (sheet, key), coordinates in cells.items():  # a few thousand cells to a row, within Excel's 32,767 characters
+        rows += [("marks", sheet, key, " ".join(coordinates[i:i + 3000])) for i in range(0, len(coordinates), 3000)]
     for r, values in enumerate(rows, 1):
         for c, value in enumerate(values, 1):
             put_text(ws, r, c, value)
@@ -123,8 +133,8 @@ def read_record(wb: Workbook) -> Record | None:
             record.autofilters[rest[0]] = (rest[1], rest[2])
         elif kind == "fill":
             fills[rest[0]] = rest[1]
-        elif kind == "mark":
-            record.marks.append((rest[0], rest[1], fills.get(rest[2], "")))
+        elif kind == "marks":
+            record.marks += [(rest[0], cell, fills.get(rest[1], "")) for cell in rest[2].split()]
     return record
 
 

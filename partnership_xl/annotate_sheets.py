@@ -7,6 +7,7 @@ never as a formula; the Findings sheet's links are internal locations only (``'R
 from __future__ import annotations
 
 from collections import Counter
+from copy import copy
 from datetime import date
 
 import pandas as pd
@@ -42,13 +43,23 @@ class Styles:
         if key not in self._arrays:
             a = StyleArray()
             if font is not None:
-                a.fontId = self.wb._fonts.add(font)
+                a.fontId = self.wb._fonts.add(self._in_workbook_font(font))
             if fill is not None:
                 a.fillId = self.wb._fills.add(fill)
             if alignment is not None:
                 a.alignmentId = self.wb._alignments.add(alignment)
             self._arrays[key] = a
         return self._arrays[key]
+
+    def _in_workbook_font(self, font: Font) -> Font:
+        """``font`` in the typeface and size of the workbook's Normal style, unless it names its own."""
+        base = self.wb._fonts[0] if len(self.wb._fonts) else None
+        if base is None or font.name:
+            return font
+        font = copy(font)
+        font.name, font.family, font.scheme = base.name, base.family, base.scheme
+        font.sz = font.sz or base.sz
+        return font
 
     def apply(self, cell, array: StyleArray) -> None:
         cell._style = StyleArray(array)
@@ -69,7 +80,7 @@ def unique_name(wb: Workbook, wanted: str) -> str:
 def _header(ws: Worksheet, styles: Styles, row: int, headers: tuple[str, ...]) -> None:
     header = styles.array(HEADER_FONT, HEADER_FILL, Alignment(vertical="center", wrap_text=True))
     for col, text in enumerate(headers, 1):
-        styles.apply(put_text(ws, row, col, text), header)
+        put_text(ws, row, col, text, header)
 
 
 def _quoted(sheet: str) -> str:
@@ -81,7 +92,7 @@ def add_findings_sheet(wb: Workbook, result: CheckResult, styles: Styles) -> Wor
     ws = wb.create_sheet(unique_name(wb, "Findings"))
     ws.sheet_properties.tabColor = TAB_COLOUR
     _header(ws, styles, 1, FINDINGS_HEADERS)
-    names = result.scores["name"] if "name" in result.scores else {}
+    names = result.scores["name"].to_dict() if "name" in result.scores else {}
     link = styles.array(LINK_FONT)
     wrap = styles.array(alignment=Alignment(vertical="top", wrap_text=True))
     fills = {s: styles.array(fill=SEVERITY_FILLS[s]) for s in SEVERITY_FILLS}
@@ -92,13 +103,12 @@ def add_findings_sheet(wb: Workbook, result: CheckResult, styles: Styles) -> Wor
         values = (f.code, f.severity.value, f.ref, "" if name is None or pd.isna(name) else name, f.field, f.cell,
                   f.message, CATALOGUE[f.code].policy_text)
         for col, value in enumerate(values, 1):
-            put_text(ws, row, col, value)
-        styles.apply(ws.cell(row, 2), fills[f.severity.value])
-        styles.apply(ws.cell(row, 7), wrap)
+            put_text(ws, row, col, value, fills[f.severity.value] if col == 2 else wrap if col == 7 else None)
+        _fit_height(ws, row, [(f.message, _FINDINGS_WIDTHS[6])])
         if f.cell:
-            cell = ws.cell(row, 6)
-            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{_quoted(f.sheet)}!{f.cell}",
-                                       tooltip=f"Go to {f.cell} on {f.sheet}"[:255])
+            cell = ws._cells[(row, 6)]
+            cell._hyperlink = Hyperlink(ref=cell.coordinate, location=f"{_quoted(f.sheet)}!{f.cell}",
+                                        tooltip=f"Go to {f.cell} on {f.sheet}"[:255])
             styles.apply(cell, link)
     for col, width in enumerate(_FINDINGS_WIDTHS, 1):
         ws.column_dimensions[chr(64 + col)].width = width
@@ -113,6 +123,7 @@ def add_summary_sheet(wb: Workbook, result: CheckResult, losses: list[str], styl
     ws.sheet_properties.tabColor = TAB_COLOUR
     bold, title = styles.array(BOLD), styles.array(TITLE_FONT)
     wrap = styles.array(alignment=Alignment(vertical="top", wrap_text=True))
+    left = styles.array(alignment=Alignment(horizontal="left"))
     styles.apply(put_text(ws, 1, 1, SUMMARY_TITLE), title)
     register, summary = result.register, result.summary()
     rows: list[tuple] = [
@@ -145,22 +156,30 @@ def add_summary_sheet(wb: Workbook, result: CheckResult, losses: list[str], styl
                       "partnership-xl's; they are replaced every time the register is checked.")]
     heads = {"Findings by severity", "RAG", "Findings by code", "Rules not checked", "Settings used",
              "Not carried over from the original workbook"}
+    widths = (34, 60, 36, 60, 8)
     for r, values in enumerate(rows, 3):
         for c, value in enumerate(values, 1):
             if isinstance(value, (int, float, date)) and not isinstance(value, bool):
                 cell = ws.cell(r, c, value)
+                styles.apply(cell, left)
                 if isinstance(value, date):
                     cell.number_format = "dd/mm/yyyy"
             elif value != "":
-                cell = put_text(ws, r, c, value)
-                if c in (2, 4):
-                    styles.apply(cell, wrap)
+                put_text(ws, r, c, value, wrap if c in (2, 4) else None)
         if values and values[0] in heads:
             for c in range(1, len(values) + 1):
                 styles.apply(ws.cell(r, c), bold)
-    for letter, width in zip("ABCDE", (34, 60, 16, 60, 8), strict=True):
+        _fit_height(ws, r, [(v, widths[c]) for c, v in enumerate(values) if c in (1, 3) and isinstance(v, str)])
+    for letter, width in zip("ABCDE", widths, strict=True):
         ws.column_dimensions[letter].width = width
     return ws
+
+
+def _fit_height(ws: Worksheet, row: int, texts: list[tuple[str, float]]) -> None:
+    """Make a row tall enough for its wrapped texts (spreadsheet programs do not grow it on opening)."""
+    lines = max((1 + len(str(text)) // int(width * 1.15) for text, width in texts), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines + 2
 
 
 def _setting(value: object) -> object:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .config import Settings
@@ -16,32 +17,44 @@ from .fields import COLUMN_REQUIRED, all_fields, fields_by_name
 from .findings import CATALOGUE, Finding, sort_key
 from .model import CheckResult, Register
 from .normalise import benefit_claims, parse_column
+from .progress import NO_PROGRESS, NoProgress
 from .reader import ExcelError, NoCachedValue, column_letter, read_register
 from .rules import RULES, Context, missing_columns
 from .schema import run_schema, validation_frame
 from .scoring import add_scores, rag
 
 
-def check(path: Path, settings: Settings, as_of: date, sheet: str | None = None) -> CheckResult:
-    """Check the register at ``path`` against the policy as of ``as_of``."""
+def check(path: Path, settings: Settings, as_of: date, sheet: str | None = None, progress: NoProgress = NO_PROGRESS) -> CheckResult:
+    """Check the register at ``path`` against the policy as of ``as_of``.
+
+    ``progress`` (see :mod:`partnership_xl.progress`) is told of the reading and checking stages.
+    """
     from . import safety
 
     path = Path(path)
     limits = safety.Limits(max_part_mb=settings.max_part_mb, max_total_mb=settings.max_total_mb,
                            max_ratio=settings.max_ratio, max_cells=settings.max_cells)
-    kind = safety.inspect_register(path, limits)
-    register = read_register(path, settings, sheet=sheet, kind=kind)
-    register.lock_owner = safety.lock_owner(path)
-    return check_register(register, settings, as_of)
+    with progress.stage(f"Reading {path.name}"):
+        kind = safety.inspect_register(path, limits)
+        register = read_register(path, settings, sheet=sheet, kind=kind)
+        register.lock_owner = safety.lock_owner(path)
+    return check_register(register, settings, as_of, progress=progress)
 
 
-def check_register(register: Register, settings: Settings, as_of: date) -> CheckResult:
+def check_register(register: Register, settings: Settings, as_of: date, progress: NoProgress = NO_PROGRESS) -> CheckResult:
     """Check an already-read register (the engine without file handling)."""
     present = [f for f in all_fields() if f.name in register.columns]
+    with progress.stage(f"Checking {len(register.raw):,} partnerships", total=len(present) + len(RULES)) as advance:
+        return _check_register(register, settings, as_of, present, advance)
+
+
+def _check_register(register: Register, settings: Settings, as_of: date, present: list, advance) -> CheckResult:
     raw = register.raw
     typed, blank, unparsed = {}, {}, {}
+    markers: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # field → (positions, values) of Excel errors / unsaved formulas
     for f in present:
-        typed[f.name], blank[f.name], unparsed[f.name] = parse_column(f, raw[f.name])
+        typed[f.name], blank[f.name], unparsed[f.name], markers[f.name] = _parse(f, raw[f.name])
+        advance(1)
     index = raw.index
     table = pd.DataFrame(typed, index=index)
     blank_df = pd.DataFrame(blank, index=index, dtype=bool)
@@ -53,6 +66,7 @@ def check_register(register: Register, settings: Settings, as_of: date) -> Check
 
     findings: list[Finding] = []
     make = _FindingMaker(register, table)
+    row_numbers = index.to_numpy()
     names = {f.name for f in present}
 
     # DQ001 / DQ009: the columns themselves
@@ -72,16 +86,22 @@ def check_register(register: Register, settings: Settings, as_of: date) -> Check
     # DQ002-DQ006: the column schema (pandera)
     if len(index):
         frame = validation_frame(table, blank_df, unparsed_df, present)
-        for code, row, field in run_schema(frame, present):
-            findings.append(make.at(code, row, field, _schema_message(code, field, raw.at[row, field])))
+        failures = run_schema(frame, present)
+        if failures:
+            position = dict(zip(row_numbers.tolist(), range(len(index)), strict=True))
+            values = {}
+            for code, row, field in failures:
+                if field not in values:
+                    values[field] = raw[field].to_numpy(dtype=object)
+                findings.append(make.at(code, row, field, _schema_message(code, field, values[field][position[row]])))
 
     # DQ007 / DQ008: Excel errors and unsaved formulas, in any column of the table
     by_col = {col: f for f, col in register.columns.items()}
     cells = dict(register.other_cells)
     for f in present:
-        for row, v in raw[f.name].items():
-            if isinstance(v, (ExcelError, NoCachedValue)):
-                cells[(int(row), register.columns[f.name])] = v
+        where, found = markers[f.name]
+        for row, v in zip(row_numbers[where].tolist(), found, strict=True):
+            cells[(int(row), register.columns[f.name])] = v
     for (row, col), v in sorted(cells.items()):
         field = by_col.get(col, "")
         if isinstance(v, ExcelError):
@@ -93,6 +113,7 @@ def check_register(register: Register, settings: Settings, as_of: date) -> Check
     not_checked: dict[str, str] = {}
     ctx = Context(table=table, blank=blank_df, settings=settings, as_of=pd.Timestamp(as_of))
     for code, func in RULES.items():
+        advance(1)
         missing = missing_columns(func, names)
         if missing:
             not_checked[code] = "no column for " + ", ".join(fields_by_name()[m].header if m in fields_by_name() else m for m in missing)
@@ -103,17 +124,61 @@ def check_register(register: Register, settings: Settings, as_of: date) -> Check
         rows = hit.mask[hit.mask].index
         if not len(rows):
             continue
-        fields = hit.field if isinstance(hit.field, pd.Series) else None
-        messages = hit.message if isinstance(hit.message, pd.Series) else None
-        for row in rows:
-            field = fields.at[row] if fields is not None else hit.field
-            message = messages.at[row] if messages is not None else hit.message
-            findings.append(make.at(code, int(row), field, str(message)))
+        # Whole columns at once: the rows that fire, with their field and message (one or one per row).
+        n = len(rows)
+        fields = hit.field.loc[rows].tolist() if isinstance(hit.field, pd.Series) else [hit.field] * n
+        messages = hit.message.loc[rows].tolist() if isinstance(hit.message, pd.Series) else [hit.message] * n
+        at = make.at
+        findings.extend(at(code, int(row), field, str(message)) for row, field, message in zip(rows.tolist(), fields, messages, strict=True))
 
     findings.sort(key=sort_key)
     scores = _scores(table, findings, index)
     return CheckResult(register=register, settings=settings, as_of=as_of, table=table,
                        scores=scores, findings=findings, not_checked=not_checked)
+
+
+_type_of = np.frompyfunc(type, 1, 1)
+
+
+def _parse(f, values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, tuple[np.ndarray, np.ndarray]]:
+    """``parse_column`` run on each distinct value of the column once, spread back over its rows.
+
+    A register repeats itself (statuses, yes/no, scores, choices, the same dates and amounts), so
+    parsing distinct values only turns a per-cell Python loop into one per distinct value. Values
+    are distinct by type *and* value: ``True``, ``1`` and ``1.0`` are equal in Python but parse
+    differently as text. Also returns where the column holds an Excel error or an unsaved
+    formula (DQ007/DQ008): positions and values.
+    """
+    arr = values.to_numpy(dtype=object)
+    try:
+        codes, firsts = _distinct(arr)
+    except TypeError:  # an unhashable value: parse every cell (never seen from a reader)
+        typed, blank, unparsed = parse_column(f, values)
+        where = np.flatnonzero([isinstance(v, (ExcelError, NoCachedValue)) for v in arr])
+        return typed, blank, unparsed, (where, arr[where])
+    uniques = arr[firsts]
+    is_marker = np.fromiter((isinstance(v, (ExcelError, NoCachedValue)) for v in uniques), dtype=bool, count=len(uniques))
+    where = np.flatnonzero(is_marker[codes]) if is_marker.any() else np.empty(0, dtype=np.intp)
+    if len(uniques) == len(arr):
+        typed, blank, unparsed = parse_column(f, values)
+        return typed, blank, unparsed, (where, arr[where])
+    typed_u, blank_u, unparsed_u = parse_column(f, pd.Series(uniques, dtype=object))
+    typed = typed_u.take(codes).set_axis(values.index)
+    blank = pd.Series(blank_u.to_numpy()[codes], index=values.index, dtype=bool)
+    unparsed = pd.Series(unparsed_u.to_numpy()[codes], index=values.index, dtype=bool)
+    return typed, blank, unparsed, (where, arr[where])
+
+
+def _distinct(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (0..k-1, in order of first appearance) of the distinct (type, value) pairs, and each one's first position."""
+    if not len(arr):
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    value_codes, value_uniques = pd.factorize(arr, use_na_sentinel=False)
+    type_codes, _ = pd.factorize(_type_of(arr).astype(object), use_na_sentinel=False)
+    key = type_codes.astype(np.int64) * max(len(value_uniques), 1) + value_codes
+    codes, _ = pd.factorize(key)
+    _, firsts = np.unique(codes, return_index=True)
+    return codes, firsts
 
 
 def _field_of(register: Register, text: str) -> str:
@@ -151,16 +216,24 @@ class _FindingMaker:
 
     def __init__(self, register: Register, table: pd.DataFrame) -> None:
         self.register = register
-        self.refs = table["ref"] if "ref" in table else pd.Series("", index=table.index, dtype=object)
+        refs = table["ref"] if "ref" in table else pd.Series("", index=table.index, dtype=object)
+        self.refs = dict(zip(refs.index.tolist(), refs.tolist(), strict=True))
+        self._letters: dict[str, str] = {}
 
     def _ref(self, row: int) -> str:
         v = self.refs.get(row, "")
         return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
+    def _letter(self, field: str) -> str:
+        letter = self._letters.get(field)
+        if letter is None:
+            col = self.register.columns.get(field) or self.register.columns.get("ref") or 1
+            letter = self._letters[field] = column_letter(col)
+        return letter
+
     def at(self, code: str, row: int, field: str, message: str) -> Finding:
         """A finding on ``field``'s cell of ``row``; on the Ref cell when that column is missing."""
-        col = self.register.columns.get(field) or self.register.columns.get("ref") or 1
-        return Finding(code, self._ref(row), self.register.sheet, f"{column_letter(col)}{row}", row, field, message)
+        return Finding(code, self._ref(row), self.register.sheet, f"{self._letter(field)}{row}", row, field, message)
 
     def cell(self, code: str, row: int, col: int, field: str, message: str) -> Finding:
         """A finding on an exact cell."""
@@ -171,16 +244,21 @@ class _FindingMaker:
         return Finding(code, "", self.register.sheet, f"{column_letter(col)}{row}", row, field, message)
 
 
+_RANK = {code: rule.severity.rank for code, rule in CATALOGUE.items()}
+
+
 def _scores(table: pd.DataFrame, findings: list[Finding], index: pd.Index) -> pd.DataFrame:
-    data_rows = set(index)
+    data_rows = set(index.tolist())
     worst: dict[int, int] = {}
     codes: dict[int, list[str]] = {}
     for f in findings:
         if f.row in data_rows and f.code not in ("DQ001", "DQ009"):
-            worst[f.row] = min(worst.get(f.row, 9), f.severity.rank)
-            codes.setdefault(f.row, [])
-            if f.code not in codes[f.row]:
-                codes[f.row].append(f.code)
+            rank = _RANK[f.code]
+            if rank < worst.get(f.row, 9):
+                worst[f.row] = rank
+            row_codes = codes.setdefault(f.row, [])
+            if f.code not in row_codes:
+                row_codes.append(f.code)
     empty = pd.Series(pd.NA, index=index, dtype=object)
     scores = pd.DataFrame({
         "ref": table["ref"] if "ref" in table else empty,

@@ -52,22 +52,24 @@ class Field:
 
 
 _SUFFIX = re.compile(r"\([^()]*\)\s*$")
+_TRAILING = re.compile(r"[^0-9a-z)]+$")  # "Risk impact (1-5):" ends in its suffix once the colon goes
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_AND = re.compile(r"&")  # "Aims & objectives" is "Aims and objectives"
 
 
 def header_key(text: object) -> str:
-    """The comparable form of a header: no case, spacing, punctuation, `£` or `(...)` suffixes."""
-    s = str(text).strip().lower().replace("£", " ")
+    """The comparable form of a header: no case, spacing, punctuation, `£` or `(...)` suffixes; ``&`` is "and"."""
+    s = _AND.sub(" and ", str(text).strip().lower().replace("£", " "))
     previous = None
-    while previous != s:  # "Direct contribution (£ a year) (2024)" loses both suffixes
+    while previous != s:  # "Direct contribution (£ a year) (2024):" loses both suffixes and the colon
         previous = s
-        s = _SUFFIX.sub("", s).strip()
+        s = _SUFFIX.sub("", _TRAILING.sub("", s)).strip()
     return _NOT_ALNUM.sub("", s)
 
 
 def choice_key(text: object) -> str:
-    """The comparable form of a typed choice: no case, spacing or punctuation."""
-    return _NOT_ALNUM.sub("", str(text).lower())
+    """The comparable form of a typed choice: no case, spacing or punctuation (``&`` reads as "and")."""
+    return _NOT_ALNUM.sub("", _AND.sub(" and ", str(text).lower()))
 
 
 @cache

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import Settings
-from .findings import Finding, Severity
+from .findings import CATALOGUE, Finding, Severity
 
 #: Headers of the columns the annotated copy adds; the reader recognises and ignores them.
 TOOL_COLUMN_SUFFIX = " (partnership-xl)"
@@ -105,5 +105,16 @@ class CheckResult:
             "sheet": self.register.sheet,
             "as_of": self.as_of.isoformat(),
             "summary": self.summary(),
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": _finding_dicts(self.findings),
         }
+
+
+def _finding_dicts(findings: list[Finding]) -> list[dict]:
+    """``[f.as_dict() for f in findings]``, without ``dataclasses.asdict``'s deep copy of every finding."""
+    per_code = {code: (rule.severity.value, rule.policy) for code, rule in CATALOGUE.items()}
+    out = []
+    for f in findings:
+        severity, policy = per_code[f.code]
+        out.append({"code": f.code, "severity": severity, "ref": f.ref, "sheet": f.sheet, "cell": f.cell,
+                    "row": f.row, "field": f.field, "message": f.message, "policy": policy})
+    return out

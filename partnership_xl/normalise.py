@@ -229,6 +229,9 @@ def _date_text(text: str) -> object:
     s = re.sub(r"\b([Ss])ept\b", r"\1ep", s)
     if re.fullmatch(r"\d{4,7}(\.0+)?", s):  # a serial typed as text
         return _serial(float(s))
+    quick = _numeric_date(s)
+    if quick is not None:
+        return quick
     for fmt in _DATE_FORMATS:
         try:
             d = datetime.strptime(s, fmt)
@@ -241,6 +244,33 @@ def _date_text(text: str) -> object:
             return UNPARSED
         return pd.Timestamp(d.date())
     return UNPARSED
+
+
+# The all-digit forms officers type most (26/02/2015, 26.02.15, 2015-02-26), read the way the
+# first of _DATE_FORMATS that fits them reads them (%d/%m/%Y, %d/%m/%y, %d.%m.%Y, %d.%m.%y,
+# %d-%m-%Y, %d-%m-%y, %Y-%m-%d: the same digit patterns strptime uses), without trying the
+# formats one by one. Anything else, or a day that does not exist, goes through the formats.
+_DMY = re.compile(r"(3[01]|[12]\d|0[1-9]|[1-9])([/.-])(1[0-2]|0[1-9]|[1-9])\2(\d\d\d\d|\d\d)")
+_YMD = re.compile(r"(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9])")
+
+
+def _numeric_date(s: str) -> object:
+    """A Timestamp (or UNPARSED before 1900) for an all-digit date; None to try the formats."""
+    m = _DMY.fullmatch(s)
+    if m:
+        day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if len(m.group(4)) == 2:  # Excel's window, as for %y below
+            year += 2000 if year < 30 else 1900
+    else:
+        m = _YMD.fullmatch(s)
+        if not m:
+            return None
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    try:
+        d = date(year, month, day)
+    except ValueError:
+        return None
+    return UNPARSED if year < 1900 else pd.Timestamp(d)
 
 
 def parse_benefits(value: object) -> object:

@@ -9,8 +9,10 @@ A reader never knows about rules.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -102,7 +104,7 @@ def read_register(path: Path, settings: Settings, sheet: str | None = None, kind
             chosen = wanted
             rows, merged = _rows(book, chosen, path)
         else:
-            chosen, rows, merged = _best_sheet(book, names, index, path)
+            chosen, rows, merged = _best_sheet(book, names, index, path, settings.header_row)
     finally:
         book.close()
 
@@ -127,8 +129,10 @@ def _rows(book, name: str, path: Path) -> tuple[list[list], list]:
         raise NotAWorkbook(f"Sheet '{name}' of {path.name} cannot be read ({_short(exc)}): open the workbook in Excel, save it again and run again.") from None
 
 
-def _best_sheet(book, names: list[str], index: dict[str, str], path: Path) -> tuple[str, list[list], list]:
-    best: tuple[int, str, tuple] | None = None
+def _best_sheet(book, names: list[str], index: dict[str, str], path: Path, header_row: int | None = None) -> tuple[str, list[list], list]:
+    """The sheet whose header matches most fields in its first 30 rows; with ``header_row`` set, the
+    sheet whose row ``header_row`` matches most (wherever it is), then the first-30-rows search."""
+    best: tuple[tuple[int, int], str, tuple] | None = None
     for meta in book.sheets_metadata:
         if str(meta.typ) != "SheetTypeEnum.WorkSheet":
             continue
@@ -136,8 +140,10 @@ def _best_sheet(book, names: list[str], index: dict[str, str], path: Path) -> tu
             read = _rows(book, meta.name, path)
         except NotAWorkbook:
             continue
-        score = max((_match_count(r, index) for r in read[0][:HEADER_SEARCH_ROWS]), default=0)
-        if score >= MIN_HEADER_FIELDS and (best is None or score > best[0]):
+        searched = max((_match_count(r, index) for r in read[0][:HEADER_SEARCH_ROWS]), default=0)
+        at_row = _match_count(read[0][header_row - 1], index) if header_row is not None and 0 < header_row <= len(read[0]) else 0
+        score = (at_row, searched)
+        if max(score) >= MIN_HEADER_FIELDS and (best is None or score > best[0]):
             best = (score, meta.name, read)
     if best is None:
         raise NoRegisterSheet(f"No sheet in {path.name} looks like a partnership register (a header row naming at least {MIN_HEADER_FIELDS} of Ref, Partnership name, Status, Key risks...): check it is the right file, or set 'sheet' and 'header_row' in partnership-xl.toml.")
@@ -193,7 +199,7 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
         i = row - first_data_row
         if col in values and 0 <= i < len(data):
             values[col][i] = marker
-    for col, vals in values.items():  # text that reads as an Excel error (e.g. from .ods) is one too
+    for vals in values.values():  # text that reads as an Excel error (e.g. from .ods) is one too
         for i, v in enumerate(vals):
             if type(v) is str and v in EXCEL_ERRORS:
                 vals[i] = ExcelError(v)
@@ -255,10 +261,24 @@ def _filled(v: object) -> bool:
 
 # --- what calamine cannot tell from a blank (.xlsx only) -----------------------------------------
 
+# Elements may carry a namespace prefix (<x:c>, as the Open XML SDK writes them): calamine reads
+# those, so the scan must see them too, or their error cells would read as blanks. The prefix is
+# read once from <sheetData>; every search then starts from a literal, which keeps a large sheet fast.
+_SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s>/]")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ERROR_CELL = re.compile(rb'<c\s([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
-_FORMULA_CELL = re.compile(rb'<c\s([^>]*[^/])>((?:(?!</c>).)*?<f[\s>/](?:(?!</c>).)*?)</c>', re.S)
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_STRING_TYPE = re.compile(rb'\bt="str"')
+
+
+@lru_cache(maxsize=8)
+def _patterns(prefix: bytes) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """(formula start, value, empty value, inline string) for elements with this prefix."""
+    p = re.escape(prefix)
+    return (
+        re.compile(b"<" + p + rb"f[\s>/]"),
+        re.compile(b"<" + p + rb"v>([^<]*)</" + p + rb"v>"),
+        re.compile(b"<" + p + rb"v\s*/>|<" + p + rb"v>\s*</" + p + rb"v>"),
+        re.compile(b"<" + p + rb"is[\s>]"),
+    )
 
 
 def _col_number(letters: bytes) -> int:
@@ -281,8 +301,8 @@ def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
         if rel.get("Id") == rid:
             target = rel.get("Target", "")
             if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
+                return posixpath.normpath(target.lstrip("/"))
+            return posixpath.normpath(str(PurePosixPath("xl") / target))  # "../xl/worksheets/..." too
     return None
 
 
@@ -303,18 +323,53 @@ def _scan_markers(path: Path, sheet: str, kind: str) -> dict[tuple[int, int], ob
     found: dict[tuple[int, int], object] = {}
     if not xml:
         return found
-    if b't="e"' in xml:
-        for m in _ERROR_CELL.finditer(xml):
-            ref = _CELL_REF.search(m.group(1))
-            v = _VALUE.search(m.group(2))
-            if ref:
-                code = v.group(1).decode("utf-8", "replace") if v else "#N/A"
-                found[(int(ref.group(2)), _col_number(ref.group(1)))] = ExcelError(code)
-    if b"<f" in xml:
-        for m in _FORMULA_CELL.finditer(xml):
-            ref = _CELL_REF.search(m.group(1))
-            v = _VALUE.search(m.group(2))
-            if ref and (v is None or not v.group(1)) and b"<is>" not in m.group(2):
-                key = (int(ref.group(2)), _col_number(ref.group(1)))
-                found.setdefault(key, NO_CACHED_VALUE)
+    sheet_data = _SHEET_DATA.search(xml)
+    if not sheet_data:
+        return found
+    prefix = sheet_data.group(1) or b""
+    formula, value, empty_value, inline = _patterns(prefix)
+    cell_open, cell_close = b"<" + prefix + b"c", b"</" + prefix + b"c>"
+
+    def cell_around(pos: int) -> tuple[tuple[int, int], bytes, bytes] | None:
+        """The cell whose start tag is the last tag before ``pos``: ((row, col), attributes, content)."""
+        start = xml.rfind(b"<", 0, pos + 1)
+        if not xml.startswith(cell_open, start) or xml[start + len(cell_open):start + len(cell_open) + 1] not in (b" ", b"\t", b"\r", b"\n"):
+            return None
+        tag_end = xml.find(b">", start)
+        if tag_end < 0 or xml[tag_end - 1:tag_end] == b"/":
+            return None
+        attrs = xml[start + len(cell_open):tag_end]
+        ref = _CELL_REF.search(attrs)
+        if not ref:
+            return None
+        end = xml.find(cell_close, tag_end)
+        content = xml[tag_end + 1:end if end >= 0 else len(xml)]
+        return (int(ref.group(2)), _col_number(ref.group(1))), attrs, content
+
+    pos = xml.find(b't="e"', sheet_data.end())
+    while pos >= 0:
+        cell = cell_around(pos)
+        if cell:
+            key, _, content = cell
+            v = value.search(content)
+            found[key] = ExcelError(v.group(1).decode("utf-8", "replace") if v else "#N/A")
+        pos = xml.find(b't="e"', pos + 5)
+    for m in formula.finditer(xml, sheet_data.end()):
+        before = xml.rfind(b"<", 0, m.start())
+        if before < 0 or xml[xml.find(b">", before) + 1:m.start()].strip():
+            continue  # <f> is the first child of its <c>
+        cell = cell_around(before)
+        if cell and not _has_cached_value(cell[1], cell[2], value, empty_value, inline):
+            found.setdefault(cell[0], NO_CACHED_VALUE)
     return found
+
+
+def _has_cached_value(attrs: bytes, content: bytes, value: re.Pattern, empty_value: re.Pattern, inline: re.Pattern) -> bool:
+    """Whether a formula cell saved its result. ``=IF(A2="","",...)`` saves an empty string as
+    ``<c t="str"><f>..</f><v/></c>``: that is a result (a blank), not a missing one."""
+    v = value.search(content)
+    if v and v.group(1):
+        return True
+    if inline.search(content):
+        return True
+    return bool(_STRING_TYPE.search(attrs) and (v or empty_value.search(content)))

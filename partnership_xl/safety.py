@@ -118,7 +118,7 @@ def _inspect_zip(fh: BinaryIO, name: str, limits: Limits) -> str:
     try:
         zf = zipfile.ZipFile(fh)
         infos = zf.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError, struct.error, OSError):
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, struct.error, OSError):
         raise NotAWorkbook(_DAMAGED.format(name=name)) from None
     if len(infos) > _MAX_PARTS:
         raise UnsafeWorkbook(f"{name} was refused for safety: it holds {len(infos):,} parts, far more than any workbook Excel writes; open the original in Excel and save it again as .xlsx, then run again.")

@@ -80,6 +80,7 @@ def test_choices_and_yes_no_that_match(run, field, value):
     (["p1", "P1 "], {2, 3}),
     (["P1", "P2", "p1"], {2, 4}),
     (["P1", "P2", "P3"], set()),
+    ([None, None], set()),  # blank refs are DQ002's
 ])
 def test_dq006_every_repeat_of_a_ref_is_flagged(run, refs, flagged):
     result = run([row(ref=r) for r in refs])

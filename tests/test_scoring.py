@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -73,7 +75,7 @@ def test_benefit_count(run):
 
 @pytest.mark.parametrize("changes, expected", [
     ({}, "Green"),
-    ({"next_review": pd.Timestamp(2026, 12, 1)}, "Green"),  # info only (PP503)
+    ({"next_review": date(2026, 12, 1)}, "Green"),         # info only (PP503)
     ({"priority": None}, "Amber"),                          # warning (PP401)
     ({"lead_officer": None}, "Red"),                        # error (PP801)
     ({"lead_officer": None, "priority": None}, "Red"),

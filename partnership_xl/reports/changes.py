@@ -180,3 +180,14 @@ def counts(changes: pd.DataFrame, kind: str = "risk") -> dict[str, int]:
     """How many scores went up, down, stayed the same, are new, not assessed or removed."""
     moved = changes[f"{kind}_movement"].value_counts()
     return {m: int(moved.get(m, 0)) for m in MOVEMENTS}
+
+
+def change_counts(changes: pd.DataFrame) -> dict[str, int]:
+    """The headline counts of :func:`compare`: added, removed, status_changed, risk_up, risk_down."""
+    return {
+        "added": int((changes["change"] == ADDED).sum()),
+        "removed": int((changes["change"] == REMOVED).sum()),
+        "status_changed": int(changes["status_changed"].sum()),
+        "risk_up": int((changes["risk_movement"] == UP).sum()),
+        "risk_down": int((changes["risk_movement"] == DOWN).sum()),
+    }

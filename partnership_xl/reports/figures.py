@@ -35,7 +35,8 @@ def column(result: CheckResult, name: str) -> pd.Series:
     """One field of the typed table, aligned with the scores; all blank when the column is missing."""
     index = result.scores.index
     if name in result.table.columns:
-        return result.table[name].reindex(index)
+        values = result.table[name]
+        return values if values.index is index else values.reindex(index)
     return pd.Series([pd.NA] * len(index), index=index, dtype="object")
 
 
@@ -149,8 +150,11 @@ def _n(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def headline_sentence(figures: dict, due_soon_days: int = 60) -> str:
-    """The Overview's one-paragraph summary of :func:`headline_figures`, in plain words."""
+def headline_sentence(figures: dict, since_last_year: dict[str, int] | None = None) -> str:
+    """The Overview's one-paragraph summary of :func:`headline_figures`, in plain words.
+
+    ``since_last_year`` (from :func:`.changes.change_counts`) adds what changed since last year.
+    """
     n, active = figures["partnerships"], figures["by_status"].get("Active", 0)
     money = figures["direct_contribution"]
     first = f"{_n(n, 'partnership')} on the register, {active} of them active"
@@ -165,7 +169,11 @@ def headline_sentence(figures: dict, due_soon_days: int = 60) -> str:
     ]
     said = [f"{count} {one if count == 1 else many}" for count, one, many in attention if count]
     third = f"Needing attention: {', '.join(said)}." if said else "No review is overdue and no partnership is past its end date."
-    return f"{first} {second} {third}"
+    text = f"{first} {second} {third}"
+    if since_last_year is not None:
+        c = since_last_year
+        text += f" Since last year: {c['added']} added, {c['removed']} removed, {c['status_changed']} changed status; risk scores {c['risk_up']} up, {c['risk_down']} down."
+    return text
 
 
 def _bands(bands: pd.Series) -> dict[str, int]:
@@ -280,11 +288,12 @@ def finding_list(result: CheckResult) -> pd.DataFrame:
 
 def _with_fields(result: CheckResult, rows: list[dict], keys: tuple[str, ...], names: tuple[str, ...]) -> pd.DataFrame:
     """Rows (``row`` and ``keys``) with the partnership's ref, name and fields (NOT_RECORDED for a missing column)."""
+    fields = {name: column(result, name) for name in names if has_column(result, name)}
     out = []
     for item in rows:
         row = item["row"]
         extra = {"ref": ref_of(result, row), "name": name_of(result, row)}
         for name in names:
-            extra[name] = column(result, name).get(row) if has_column(result, name) else NOT_RECORDED
+            extra[name] = fields[name].get(row) if name in fields else NOT_RECORDED
         out.append({**item, **extra})
     return pd.DataFrame(out, columns=["row", "ref", "name", *keys, *names])

@@ -20,12 +20,15 @@ MOVEMENT_COLOURS = {"up": "#F4CCCC", "down": "#D9EAD3", "new": "#CFE2F3"}
 _WIDTHS = (12, 34, 16, 16, 16, 20, 44, 14)
 
 
-def write_changes(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult) -> pd.DataFrame:
-    """Changes: partnerships added, removed, changed status, or whose risk score moved, since last year."""
+def write_changes(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult, changes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Changes: partnerships added, removed, changed status, or whose risk score moved, since last year.
+
+    ``changes`` is :func:`.changes.compare` of the two, when the caller has it already.
+    """
     ws = wb.add_worksheet("Changes")
     for c, width in enumerate(_WIDTHS):
         ws.set_column(c, c, width)
-    frame = ch.compare(result, previous)
+    frame = ch.compare(result, previous) if changes is None else changes
     ws.write_string(0, 0, "Changes since last year's register", f.title)
     ws.set_row(0, 26)
     ws.merge_range(1, 0, 1, 6, "", f.muted)
@@ -37,13 +40,13 @@ def write_changes(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, prev
     status = frame[frame["status_changed"]]
     moved = frame[frame["risk_movement"].isin([ch.UP, ch.DOWN])]
     relabelled = frame[frame["matched_by"].isin([ch.BY_NAME, ch.BY_REF])]
-    risk = ch.counts(frame, "risk")
+    risk, counted = ch.counts(frame, "risk"), ch.change_counts(frame)
     summary = {
-        "Partnerships added": len(added),
-        "Partnerships removed": len(removed),
-        "Status changed": len(status),
-        "Risk score rose": risk[ch.UP],
-        "Risk score fell": risk[ch.DOWN],
+        "Partnerships added": counted["added"],
+        "Partnerships removed": counted["removed"],
+        "Status changed": counted["status_changed"],
+        "Risk score rose": counted["risk_up"],
+        "Risk score fell": counted["risk_down"],
         "Risk score unchanged": risk[ch.SAME],
         "Ref or name changed": len(relabelled),
     }
@@ -100,8 +103,10 @@ def monthly_trend(history: pd.DataFrame, register: str | None = None) -> pd.Data
     Returns columns month (first day), run_at, partnerships, error, warning, info, red, amber, green.
     """
     runs = history.copy()
-    if register is not None and "register" in runs and (runs["register"] == register).any():
-        runs = runs[runs["register"] == register]
+    if register is not None and "register" in runs:
+        mine = runs["register"].eq(register).fillna(False).astype(bool)
+        if mine.any():
+            runs = runs[mine]
     runs["run_at"] = pd.to_datetime(runs["run_at"], errors="coerce", utc=True).dt.tz_localize(None)
     when = pd.to_datetime(runs["as_of"], errors="coerce") if "as_of" in runs else runs["run_at"]
     runs["month"] = when.fillna(runs["run_at"]).dt.to_period("M").dt.to_timestamp()
@@ -138,7 +143,7 @@ def write_trend(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, histor
                 "fill": {"color": {"error": "#E06666", "warning": "#FFD966", "info": "#9FC5E8"}[key]},
                 "gap": 60,
             })  # fmt: skip
-        chart.set_title({"name": "Findings by month", "name_font": {"size": 11, "bold": True, "color": ACCENT}})
+        chart.set_title({"name": "Findings by month", "name_font": {"name": "Arial", "size": 11, "bold": True, "color": ACCENT}})
         chart.set_x_axis({"num_format": "mmm yyyy", "date_axis": False})
         chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
         chart.set_legend({"position": "bottom"})

@@ -25,42 +25,26 @@ OPP_MOVEMENT_COLOURS = {"up": "#D9EAD3", "down": "#F4CCCC", "new": "#CFE2F3"}
 _BAND_ORDER = {b: i for i, b in enumerate((*BANDS, NOT_ASSESSED))}
 
 
-def risk_records(result: CheckResult, previous: CheckResult | None = None) -> list[dict]:
+_FIELDS = ("status", "service_area", "lead_officer", "risk_likelihood", "risk_impact", "risks", "controls", "opp_likelihood", "opp_impact", "opportunities")
+
+
+def risk_records(result: CheckResult, previous: CheckResult | None = None, changes: pd.DataFrame | None = None) -> list[dict]:
     """The extract's rows: live partnerships, High band first, then risk score, then opportunity score.
 
-    With ``previous``, each row also has ``prev_risk_score``, ``risk_movement``,
-    ``prev_opp_score`` and ``opp_movement`` (up, down, same, new, not assessed).
+    With ``previous`` (or its ``changes``, :func:`.changes.compare` already run), each row also has
+    ``prev_risk_score``, ``risk_movement``, ``prev_opp_score`` and ``opp_movement`` (up, down,
+    same, new, not assessed).
     """
     scores = result.scores
-    moves = ch.compare(result, previous).dropna(subset=["row"]).set_index("row") if previous is not None else None
-    records = []
-    for row in scores.index[live(result)]:
-        record = {
-            "row": int(row),
-            "ref": scores.at[row, "ref"],
-            "name": scores.at[row, "name"],
-            "status": column(result, "status").get(row),
-            "service_area": column(result, "service_area").get(row),
-            "lead_officer": column(result, "lead_officer").get(row),
-            "risk_likelihood": column(result, "risk_likelihood").get(row),
-            "risk_impact": column(result, "risk_impact").get(row),
-            "risk_score": scores.at[row, "risk_score"],
-            "risk_band": band_of(scores.at[row, "risk_band"]),
-            "risks": column(result, "risks").get(row),
-            "controls": column(result, "controls").get(row),
-            "opp_likelihood": column(result, "opp_likelihood").get(row),
-            "opp_impact": column(result, "opp_impact").get(row),
-            "opp_score": scores.at[row, "opp_score"],
-            "opp_band": band_of(scores.at[row, "opp_band"]),
-            "opportunities": column(result, "opportunities").get(row),
-            "rag": scores.at[row, "rag"],
-        }
-        if moves is not None:
-            move = moves.loc[row]
-            for kind in ("risk", "opp"):
-                record[f"prev_{kind}_score"] = move[f"prev_{kind}_score"]
-                record[f"{kind}_movement"] = move[f"{kind}_movement"]
-        records.append(record)
+    if changes is None and previous is not None:
+        changes = ch.compare(result, previous)
+    moves = changes.dropna(subset=["row"]).set_index("row") if changes is not None else None
+    fields = {name: column(result, name).to_dict() for name in _FIELDS}
+    fields.update({name: scores[name].to_dict() for name in ("ref", "name", "risk_score", "opp_score", "rag")})
+    fields.update({name: scores[name].map(band_of).to_dict() for name in ("risk_band", "opp_band")})
+    if moves is not None:
+        fields.update({name: moves[name].to_dict() for name in ("prev_risk_score", "risk_movement", "prev_opp_score", "opp_movement")})
+    records = [{"row": int(row), **{name: values.get(row) for name, values in fields.items()}} for row in scores.index[live(result)]]
 
     def order(r: dict) -> tuple:
         risk = -float(r["risk_score"]) if not is_blank(r["risk_score"]) else 1.0
@@ -70,10 +54,11 @@ def risk_records(result: CheckResult, previous: CheckResult | None = None) -> li
     return sorted(records, key=order)
 
 
-def movement_summary(result: CheckResult, previous: CheckResult) -> dict[str, dict[str, int]]:
-    """Risk and opportunity movements of the live partnerships, plus how many were removed."""
-    records = risk_records(result, previous)
-    removed = int((ch.compare(result, previous)["change"] == ch.REMOVED).sum())
+def movement_summary(result: CheckResult, previous: CheckResult, changes: pd.DataFrame | None = None) -> dict[str, dict[str, int]]:
+    """Risk and opportunity movements of the live partnerships, plus how many left the register."""
+    changes = ch.compare(result, previous) if changes is None else changes
+    records = risk_records(result, changes=changes)
+    removed = int((changes["change"] == ch.REMOVED).sum())
     out = {}
     for kind in ("risk", "opp"):
         moved = pd.Series([r[f"{kind}_movement"] for r in records], dtype="object").value_counts()
@@ -91,9 +76,10 @@ def write_risks(result: CheckResult, out: Path, previous: CheckResult | None = N
     def build(path: Path) -> None:
         wb = new_workbook(path, title=TITLE, council=result.settings.council_name)
         f = Formats(wb)
-        _extract(wb, f, result, previous)
+        changes = ch.compare(result, previous) if previous is not None else None
+        _extract(wb, f, result, previous, changes)
         if previous is not None:
-            _removed(wb, f, result, previous)
+            _removed(wb, f, result, previous, changes)
         wb.close()
 
     save(out, build)
@@ -122,9 +108,9 @@ def _columns(result: CheckResult, previous: CheckResult | None) -> list[Col]:
     return [c for c in cols if c.key not in ("risks", "controls", "service_area", "lead_officer") or has_column(result, c.key)]
 
 
-def _extract(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult | None) -> None:
+def _extract(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult | None, changes: pd.DataFrame | None) -> None:
     ws = wb.add_worksheet("Risks and opportunities")
-    records = risk_records(result, previous)
+    records = risk_records(result, changes=changes)
     cols = _columns(result, previous)
     ws.set_row(0, 26)
     ws.write_string(0, 0, TITLE, f.title)
@@ -142,7 +128,7 @@ def _extract(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous:
     bands = {b: (int(n), int(m)) for b, n, m in band_counts(records)}
     row = _summary(ws, f, 4, "Live partnerships by band", bands, opp, coloured=True)
     if previous is not None:
-        moves = movement_summary(result, previous)
+        moves = movement_summary(result, previous, changes)
         labels = {"up": "Score rose", "down": "Score fell", "same": "Stayed the same", "new": "New partnership", "not assessed": "Not assessed", "removed": "Left the register"}
         lines = {label: (moves["risk"][key], moves["opp"][key]) for key, label in labels.items()}
         row = _summary(ws, f, row + 2, f"Movement since {previous.register.path.name}", lines, opp)
@@ -178,9 +164,8 @@ def _summary(ws, f: Formats, row: int, heading: str, lines: dict[str, tuple[int,
     return row + len(lines)
 
 
-def _removed(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult) -> None:
-    frame = ch.compare(result, previous)
-    removed = frame[frame["change"] == ch.REMOVED]
+def _removed(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult, changes: pd.DataFrame) -> None:
+    removed = changes[changes["change"] == ch.REMOVED]
     ws = wb.add_worksheet("Removed")
     ws.set_row(0, 26)
     ws.write_string(0, 0, "No longer on the register", f.title)

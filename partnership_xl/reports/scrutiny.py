@@ -15,6 +15,7 @@ import xlsxwriter
 
 from ..model import CheckResult
 from .cells import ACCENT, ACCENT_LIGHT, BAND_COLOURS, NOT_RECORDED, RAG_COLOURS, Formats, footer_text, new_workbook, put, save, set_print
+from .changes import change_counts, compare
 from .figures import BANDS, NOT_ASSESSED, RAGS, STATUSES, headline_figures, headline_sentence
 from .over_time import write_changes, write_trend
 from .sheets import write_exits, write_findings, write_register, write_reviews, write_risk_map
@@ -36,14 +37,15 @@ def write_scrutiny(result: CheckResult, out: Path, previous: CheckResult | None 
     def build(path: Path) -> None:
         wb = new_workbook(path, title=TITLE, council=result.settings.council_name)
         f = Formats(wb)
-        write_overview(wb, f, result, previous)
+        changes = compare(result, previous) if previous is not None else None
+        write_overview(wb, f, result, previous, changes)
         write_register(wb, f, result)
         write_risk_map(wb, f, result)
         write_reviews(wb, f, result)
         write_exits(wb, f, result)
         write_findings(wb, f, result)
         if previous is not None:
-            write_changes(wb, f, result, previous)
+            write_changes(wb, f, result, previous, changes)
         if history is not None and len(history):
             write_trend(wb, f, result, history)
         wb.close()
@@ -85,7 +87,9 @@ class _Column:
         self.row += 1
 
 
-def write_overview(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult | None = None) -> dict:
+def write_overview(
+    wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous: CheckResult | None = None, changes: pd.DataFrame | None = None
+) -> dict:
     """Overview: headline figures down the left, four charts on the right, on one landscape page.
 
     Returns the figures it shows (those of :func:`headline_figures`).
@@ -112,7 +116,10 @@ def write_overview(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, pre
     headline = f.make(bold=True, font_size=11, text_wrap=True, valign="vcenter", bg_color=ACCENT_LIGHT, border=0)
     ws.set_row(3, 36)
     ws.merge_range(3, 0, 3, last_col, "", headline)
-    ws.write_string(3, 0, headline_sentence(figures, result.settings.due_soon_days), headline)
+    if previous is not None and changes is None:
+        changes = compare(result, previous)
+    since = change_counts(changes) if changes is not None else None
+    ws.write_string(3, 0, headline_sentence(figures, since), headline)
 
     left = _Column(ws, f, 5)
     left.heading("The register", "Number")
@@ -167,22 +174,25 @@ def write_overview(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, pre
     ws.write_string(left.row + 1, 0, f"Risk score = likelihood × impact (1 to 5 each): Low up to {st.low_max}, Medium up to {st.medium_max}, High above.", f.muted)
     bottom = left.row + 1
 
-    _charts(wb, ws, f, left.blocks, 5, bottom - 2)
+    _charts(wb, ws, f, figures, left.blocks, 5, bottom - 2)
     ws.print_area(0, 0, bottom, last_col)
     set_print(ws, one_page=True, footer=footer_text(result.as_of))
     ws.activate()
     return figures
 
 
-def _charts(wb, ws, f: Formats, blocks: dict, top: int, bottom: int) -> None:
+def _charts(wb, ws, f: Formats, figures: dict, blocks: dict, top: int, bottom: int) -> None:
     """Four native charts over the Overview's own figures, 2 × 2 beside the left column."""
     total_px = (bottom - top + 1) * _ROW_PX
     width = int(_CHART_COLUMNS * (_CHART_COLUMN_WIDTH * 7 + 5) / 2) - 12
     height = max(240, total_px // 2 - 12)
     charts = [
-        _bar(wb, "Partnerships claiming each benefit", blocks.get("benefits"), ACCENT, "0", "Benefits are not recorded in this register."),
+        _bar(wb, "Partnerships claiming each benefit", blocks.get("benefits"), figures["benefits"], ACCENT, "0", "Benefits are not recorded in this register."),
         _column(wb, "RAG: partnerships by rating", blocks["rag"], [RAG_COLOURS[r] for r in RAGS]),
-        _bar(wb, "Direct contribution by service area (£ a year)", blocks.get("areas"), "#2E75B6", "£#,##0", "Direct contribution is not recorded in this register."),
+        _bar(
+            wb, "Direct contribution by service area (£ a year)", blocks.get("areas"), figures["contribution_by_service_area"],
+            "#2E75B6", "£#,##0", "Direct contribution is not recorded in this register.",
+        ),  # fmt: skip
         _column(wb, "Partnerships by risk band (not closed)", blocks["risk"], [BAND_COLOURS[b] for b in (*BANDS, NOT_ASSESSED)]),
     ]
     for i, chart in enumerate(charts):
@@ -196,11 +206,14 @@ def _charts(wb, ws, f: Formats, blocks: dict, top: int, bottom: int) -> None:
 
 
 def _title(text: str) -> dict:
-    return {"name": text, "name_font": {"size": 11, "bold": True, "color": ACCENT}}
+    return {"name": text, "name_font": {"name": "Arial", "size": 11, "bold": True, "color": ACCENT}}
 
 
-def _bar(wb, title: str, block: tuple[int, int] | None, colour: str, num_format: str, missing: str):
-    """A horizontal bar chart of one block of the left column (labels in A, values in B)."""
+def _bar(wb, title: str, block: tuple[int, int] | None, values: dict | None, colour: str, num_format: str, missing: str):
+    """A horizontal bar chart of one block of the left column (labels in A, values in B).
+
+    The bars carry their values as labels, so the value axis is hidden and sized to leave room.
+    """
     if block is None:
         return missing
     first, last = block
@@ -212,12 +225,13 @@ def _bar(wb, title: str, block: tuple[int, int] | None, colour: str, num_format:
         "fill": {"color": colour},
         "border": {"none": True},
         "gap": 50,
-        "data_labels": {"value": True, "num_format": num_format, "font": {"size": 9}},
+        "data_labels": {"value": True, "num_format": num_format, "font": {"name": "Arial", "size": 9}},
     })  # fmt: skip
     chart.set_title(_title(title))
     chart.set_legend({"none": True})
-    chart.set_x_axis({"num_format": num_format, "min": 0, "num_font": {"size": 8}, "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
-    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
+    top = max([v for v in (values or {}).values()] + [1]) * 1.25
+    chart.set_x_axis({"min": 0, "max": top, "label_position": "none", "major_tick_mark": "none", "line": {"none": True}, "major_gridlines": {"visible": False}})
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"name": "Arial", "size": 9}})
     return chart
 
 
@@ -232,10 +246,10 @@ def _column(wb, title: str, block: tuple[int, int], colours: list[str]):
         "values": ["Overview", first, 1, last, 1],
         "points": [{"fill": {"color": c}, "border": {"color": "#7F7F7F"}} for c in colours],
         "gap": 60,
-        "data_labels": {"value": True, "font": {"size": 10, "bold": True}},
+        "data_labels": {"value": True, "font": {"name": "Arial", "size": 10, "bold": True}},
     })  # fmt: skip
     chart.set_title(_title(title))
     chart.set_legend({"none": True})
-    chart.set_y_axis({"min": 0, "num_format": "0", "num_font": {"size": 8}, "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
-    chart.set_x_axis({"num_font": {"size": 9}})
+    chart.set_y_axis({"min": 0, "num_format": "0", "num_font": {"name": "Arial", "size": 8}, "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
+    chart.set_x_axis({"num_font": {"name": "Arial", "size": 9}})
     return chart

@@ -6,6 +6,7 @@ what is wrong. Columns the register does not have are left out and named as "not
 
 from __future__ import annotations
 
+import pandas as pd
 import xlsxwriter
 
 from ..model import CheckResult
@@ -90,17 +91,13 @@ def register_records(result: CheckResult) -> tuple[list[Col], list[dict], list[s
     missing = [col.header for col, need in REGISTER_COLUMNS if not _shown(result, need)]
     flags = benefit_flags(result)
     scores = result.scores
-    records = []
-    for row in scores.index:
-        record = {}
-        for col, _ in shown:
-            if col.key == "benefit_list":
-                record[col.key] = "; ".join(BENEFIT_SHORT[label] for label in flags.columns if flags.at[row, label])
-            elif col.key in scores.columns:
-                record[col.key] = scores.at[row, col.key]
-            else:
-                record[col.key] = column(result, col.key).get(row)
-        records.append(record)
+    values = {col.key: scores[col.key] if col.key in scores.columns else column(result, col.key) for col, _ in shown if col.key != "benefit_list"}
+    if flags is not None:
+        values["benefit_list"] = pd.Series(
+            ["; ".join(BENEFIT_SHORT[label] for label, claimed in line.items() if claimed) for _, line in flags.iterrows()], index=flags.index
+        )
+    values = {key: series.to_dict() for key, series in values.items()}
+    records = [{key: by_row.get(row) for key, by_row in values.items()} for row in scores.index]
     return [col for col, _ in shown], records, missing
 
 

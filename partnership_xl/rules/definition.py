@@ -42,9 +42,12 @@ def _council_names(council: str) -> set[str]:
     words = re.findall(r"[A-Za-z]+", council)
     initials = "".join(w[0] for w in words if w.lower() not in ("of", "the", "and"))
     names = {choice_key(council), choice_key(initials), "council", "thecouncil", "ourselves"}
-    if len(words) >= 2 and words[-1].lower() == "council":  # "Harborough DC", "Harborough Council"
-        place = " ".join(words[:-2] if len(words) > 2 else words[:-1])
-        names |= {choice_key(place + " DC"), choice_key(place + " Council"), choice_key(place + " District")}
+    if len(words) >= 2 and words[-1].lower() == "council":  # "Harborough DC", "Melton BC", "Harborough Council"
+        kind = words[-2] if len(words) > 2 and words[-2].lower() in ("district", "borough", "county", "city") else ""
+        place = " ".join(words[:-2] if kind else words[:-1])
+        names.add(choice_key(place + " Council"))
+        if kind:
+            names |= {choice_key(f"{place} {kind[0]}C"), choice_key(f"{place} {kind}")}
     return names
 
 

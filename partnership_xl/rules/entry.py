@@ -11,7 +11,7 @@ from __future__ import annotations
 from .base import Context, Hit, money, needs
 
 
-@needs("risk_likelihood", "risk_impact")
+@needs("risk_likelihood", "risk_impact", "status")
 def pp601(ctx: Context) -> Hit:
     """No risk and opportunity assessment: risk likelihood or impact blank (status not Closed)."""
     missing_l = ctx.is_blank("risk_likelihood")

@@ -27,7 +27,7 @@ def pp501(ctx: Context) -> Hit:
     return Hit(mask, "last_review", "Annual review overdue: last reviewed " + ctx.date_text("last_review", mask) + ", due by " + due + " (policy §5).")
 
 
-@needs("last_review")
+@needs("last_review", "status")
 def pp502(ctx: Context) -> Hit:
     """Never reviewed: no last review date and the partnership is neither Proposed nor Closed."""
     mask = ctx.is_blank("last_review") & ~ctx.status_in("Proposed", "Closed")

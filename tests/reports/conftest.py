@@ -11,7 +11,6 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 
@@ -136,6 +135,19 @@ def xml_parts(path: Path) -> dict[str, str]:
                 text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", r"\1\3", text)
             out[name] = text
     return out
+
+
+def assert_same_parts(got: Path, golden: Path) -> None:
+    """Compare two .xlsx files part by part (timestamps blanked); say where the first difference is."""
+    have, want = xml_parts(got), xml_parts(golden)
+    assert sorted(have) == sorted(want), "the workbook's parts differ from the golden file's"
+    for part, text in want.items():
+        if have[part] != text:
+            at = next((i for i, (a, b) in enumerate(zip(have[part], text, strict=False)) if a != b), min(len(have[part]), len(text)))
+            raise AssertionError(
+                f"{part} differs from {golden.name} at character {at}:\n  got:    {have[part][max(0, at - 120):at + 120]!r}\n"
+                f"  golden: {text[max(0, at - 120):at + 120]!r}\nRun with PXL_REGEN_GOLDEN=1 to accept the change."
+            )
 
 
 def to_pdf(xlsx: Path, out_dir: Path) -> Path:

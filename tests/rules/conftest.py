@@ -4,8 +4,9 @@ cell, and the rules a register without some columns does not check."""
 from __future__ import annotations
 
 import pytest
-from tests.conftest import AS_OF, CLEAN, HEADER_OF, row
 from openpyxl.utils import get_column_letter
+
+from tests.conftest import AS_OF, CLEAN, HEADER_OF, row
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+
+from partnership_xl.fields import BENEFIT_FIELDS
+from partnership_xl.findings import Severity
 from tests.conftest import CLEAN, row
 
-from partnership_xl.findings import Severity
-
-FIVE = ["External funding or investment", "Cashable savings or income", "Increased service quality",
-        "Improved speed or throughput", "Risk mitigation"]
+FIVE = tuple(BENEFIT_FIELDS.values())  # the five yes/no headers
 NONE_CLAIMED = {"benefit_funding": "No", "benefit_quality": None, "benefit_risk": "N"}  # savings, speed are No in CLEAN
 WITH_LIST = [*CLEAN, "Benefits"]
 
@@ -46,6 +46,11 @@ def test_pp302_claimed_but_not_described(fires, changes, expected):
 ])
 def test_benefits_list_column(run, benefits, detail, expected):
     assert by_list(run, benefits, detail) & {"PP301", "PP302"} == expected
+
+
+@pytest.mark.parametrize("benefits, expected", [("Happiness", {"DQ005", "PP301"}), ("Risk; Happiness", {"DQ005"})])
+def test_unknown_item_in_benefits_list(run, benefits, expected):
+    assert by_list(run, benefits) & {"DQ005", "PP301"} == expected
 
 
 def test_list_and_yes_no_columns_mixed(run):

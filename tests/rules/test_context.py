@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import row
 
 from partnership_xl.findings import Severity
+from tests.conftest import row
 
 
 @pytest.mark.parametrize("priority, expected", [(None, True), ("   ", True), ("Safe communities", False)])

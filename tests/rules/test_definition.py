@@ -35,10 +35,13 @@ def test_pp204_needs_an_independent_partner(fires, partners, expected):
     assert ("PP204" in fires(partners=partners)) is expected
 
 
-def test_pp204_uses_the_configured_council_name(fires):
-    settings = {"council_name": "Melton Borough Council"}
-    assert "PP204" in fires(partners="Melton Borough Council", settings=settings)
-    assert "PP204" not in fires(partners="Harborough District Council", settings=settings)
+@pytest.mark.parametrize("partners, expected", [
+    ("Melton Borough Council", True), ("MBC", True), ("Melton BC", True), ("Melton Borough", True),
+    ("Melton DC; Melton District", False),  # not names of this council
+    ("Harborough District Council", False),
+])
+def test_pp204_uses_the_configured_council_name(fires, partners, expected):
+    assert ("PP204" in fires(partners=partners, settings={"council_name": "Melton Borough Council"})) is expected
 
 
 @pytest.mark.parametrize("code, changes, field", [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from partnership_xl.findings import Severity
+from tests.conftest import row
 
 UNBUDGETED = {"budgeted": "No", "approved_by": "Portfolio Holder"}
 
@@ -18,6 +19,11 @@ UNBUDGETED = {"budgeted": "No", "approved_by": "Portfolio Holder"}
 ])
 def test_pp601_no_risk_assessment(fires, changes, expected):
     assert ("PP601" in fires(**changes)) is expected
+
+
+def test_pp601_points_at_the_blank_score_of_each_row(run, cell):
+    result = run([row(risk_likelihood=None), row(ref="P002", risk_impact=None)])
+    assert [f.cell for f in result.findings if f.code == "PP601"] == [cell("risk_likelihood", 2), cell("risk_impact", 3)]
 
 
 @pytest.mark.parametrize("changes, expected", [
@@ -66,6 +72,7 @@ def test_finding_cell_clause_and_severity(finding, cell, code, changes, field):
 @pytest.mark.parametrize("header, codes", [
     ("Risk likelihood (1-5)", {"PP601"}),
     ("Risk impact (1-5)", {"PP601"}),
+    ("Status", {"PP601"}),  # Closed is exempt: without a status, not guessed
     ("Direct contribution (£ a year)", {"PP602", "PP603"}),
     ("In existing budget", {"PP602", "PP603"}),
     ("Approved by", {"PP602", "PP603"}),

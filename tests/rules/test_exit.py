@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from partnership_xl.fields import BENEFIT_FIELDS
 from partnership_xl.findings import Severity
 from tests.conftest import AS_OF, CLEAN, row
 
@@ -61,9 +62,7 @@ def test_pp906_external_funding_ended(fires, changes, expected):
 
 @pytest.mark.parametrize("benefits, expected", [("External funding; Risk", True), ("Risk mitigation", False)])
 def test_pp906_funding_claimed_in_a_benefits_list(run, benefits, expected):
-    five = ["External funding or investment", "Cashable savings or income", "Increased service quality",
-            "Improved speed or throughput", "Risk mitigation"]
-    result = run([row(Benefits=benefits, funding_ends=days(-1))], headers=[*CLEAN, "Benefits"], drop=five)
+    result = run([row(Benefits=benefits, funding_ends=days(-1))], headers=[*CLEAN, "Benefits"], drop=tuple(BENEFIT_FIELDS.values()))
     assert ("PP906" in {f.code for f in result.findings}) is expected
 
 
@@ -85,7 +84,12 @@ def test_pp907_uses_due_soon_days(fires):
     (None, date(2019, 12, 31), False),
 ])
 def test_dq010_end_before_start(fires, start, end, expected):
-    assert ("DQ010" in fires(start_date=start, end_date=end, status="Closed", **{k: v for k, v in LEFT.items() if k != "status"})) is expected
+    assert ("DQ010" in fires(**LEFT, start_date=start, end_date=end)) is expected
+
+
+def test_pp901_message_gives_the_end_date_and_status(finding):
+    message = finding("PP901", end_date=days(-1), status="Under review").message
+    assert "24/11/2026" in message and "Under review" in message
 
 
 @pytest.mark.parametrize("code, changes, field, severity", [

@@ -65,6 +65,11 @@ def test_dq011_review_date_in_the_future(fires, last_review, expected):
     assert ("DQ011" in fires(last_review=last_review)) is expected
 
 
+def test_pp501_message_gives_the_dates(finding):
+    message = finding("PP501", last_review=date(2025, 10, 1)).message
+    assert "01/10/2025" in message and "due by 01/10/2026" in message
+
+
 @pytest.mark.parametrize("code, changes, field, severity", [
     ("PP501", {"last_review": date(2025, 10, 1)}, "last_review", Severity.ERROR),
     ("PP502", {"last_review": None}, "last_review", Severity.ERROR),
@@ -77,5 +82,9 @@ def test_finding_cell_clause_and_severity(finding, cell, code, changes, field, s
     assert (f.cell, f.field, f.policy, f.severity) == (cell(field), field, "§5", severity)
 
 
-def test_not_checked_without_last_reviewed(not_checked):
-    assert {"PP501", "PP502", "PP503", "DQ011"} <= not_checked("Last reviewed")
+@pytest.mark.parametrize("header, codes", [
+    ("Last reviewed", {"PP501", "PP502", "PP503", "DQ011"}),
+    ("Status", {"PP502"}),  # Proposed and Closed are exempt: without a status, not guessed
+])
+def test_not_checked_without_its_column(not_checked, header, codes):
+    assert codes <= not_checked(header)

@@ -1,0 +1,290 @@
+"""The annotated copy (SPEC §7, issue 3): marks, notes, added columns and sheets, idempotency, safety."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.xml.functions import tostring
+
+from partnership_xl.annotate import BAND_FILLS, write_annotated
+from partnership_xl.annotate_marks import (
+    FINDINGS_HEADERS,
+    NOTE_AUTHOR,
+    NOTE_MARKER,
+    RECORD_SHEET,
+    SEVERITY_FILLS,
+    SUMMARY_TITLE,
+    put_text,
+    remove_annotations,
+)
+from partnership_xl.config import Settings
+from partnership_xl.engine import check
+from partnership_xl.errors import OutputError
+from partnership_xl.findings import CATALOGUE
+from partnership_xl.model import TOOL_COLUMNS, tool_header
+
+from .annotate_workbooks import HEADER_ROW, OFFICER_FILL, OFFICER_NOTE, rich_register, write_ods
+from .conftest import AS_OF, CLEAN, row, write_register
+
+
+@pytest.fixture
+def annotated(tmp_path):
+    """(register path, CheckResult, copy path, losses) for the rich register."""
+    register = rich_register(tmp_path / "register.xlsx")
+    result = check(register, Settings(), AS_OF)
+    out = tmp_path / "register - checked.xlsx"
+    losses = write_annotated(result, out)
+    return register, result, out, losses
+
+
+def style_of(cell) -> tuple:
+    return tuple(tostring(getattr(cell, k).to_tree()) for k in ("font", "fill", "border", "alignment")) + (cell.number_format,)
+
+
+def fill_of(cell) -> str:
+    return cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else ""
+
+
+def test_each_flagged_cell_is_filled_by_its_worst_severity(annotated):
+    _, result, out, _ = annotated
+    ws = openpyxl.load_workbook(out)["Register"]
+    worst: dict[str, int] = {}
+    for f in result.findings:
+        worst[f.cell] = min(worst.get(f.cell, 9), f.severity.rank)
+    assert {"error", "warning", "info"} <= {f.severity.value for f in result.findings}
+    for cell, rank in worst.items():
+        severity = ("error", "warning", "info")[rank]
+        assert fill_of(ws[cell]) == SEVERITY_FILLS[severity].fgColor.rgb, cell
+
+
+def test_each_note_lists_code_message_and_policy_and_fits_its_text(annotated):
+    _, result, out, _ = annotated
+    ws = openpyxl.load_workbook(out)["Register"]
+    for f in result.findings:
+        text = ws[f.cell].comment.text
+        assert f.code in text and f.message in text and CATALOGUE[f.code].policy_text in text
+    note = ws[result.findings[0].cell].comment
+    assert note.author == NOTE_AUTHOR and note.text.startswith(NOTE_MARKER)
+    with zipfile.ZipFile(out) as z:  # openpyxl does not read note sizes back: look at the drawing
+        vml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".vml"))
+    sizes = [(int(w), int(h)) for w, h in re.findall(r"width:(\d+)px;height:(\d+)px", vml)]
+    assert len(sizes) == len({f.cell for f in result.findings}) + 1  # and the officer's note on E4
+    assert all(w >= 240 and h >= 38 for w, h in sizes if (w, h) != (144, 79))
+
+
+def test_an_officers_note_is_kept_with_ours_after_it(annotated):
+    _, _, out, _ = annotated
+    cell = openpyxl.load_workbook(out)["Register"]["H5"]  # PP801 on the officer's noted, yellow cell
+    officer, _, ours = cell.comment.text.partition("\n\n" + NOTE_MARKER + "\n")
+    assert officer == OFFICER_NOTE and ours.startswith("ERROR PP801")
+    assert cell.comment.author == "Jo Bloggs"
+    assert fill_of(cell) == SEVERITY_FILLS["error"].fgColor.rgb
+
+
+def test_unflagged_cells_keep_their_notes_and_fills(annotated):
+    register, _, out, _ = annotated
+    before, after = openpyxl.load_workbook(register)["Register"], openpyxl.load_workbook(out)["Register"]
+    assert after["E4"].comment.text == before["E4"].comment.text and NOTE_MARKER not in after["E4"].comment.text
+    for cell in ("A3", "B4", "P4"):
+        assert style_of(after[cell]) == style_of(before[cell])
+
+
+def test_the_added_columns_follow_the_last_column_with_scores(annotated):
+    _, result, out, _ = annotated
+    ws = openpyxl.load_workbook(out)["Register"]
+    first = result.register.last_column + 1
+    headers = [ws.cell(HEADER_ROW, c).value for c in range(first, first + 5)]
+    assert headers == [tool_header(n) for n in TOOL_COLUMNS]
+    assert ws.cell(HEADER_ROW, first + 5).value is None
+    assert ws.cell(HEADER_ROW, first).font.b and fill_of(ws.cell(HEADER_ROW, first))
+    for excel_row, s in result.scores.iterrows():
+        values = [ws.cell(excel_row, c).value for c in range(first, first + 5)]
+        assert values[0] == (None if s["risk_score"] is None or s["risk_score"] != s["risk_score"] else int(s["risk_score"]))
+        assert values[2:4] == [s["risk_band"], s["rag"]] and (values[4] or "") == s["codes"]
+        assert fill_of(ws.cell(excel_row, first + 3)) == BAND_FILLS[s["rag"]].fgColor.rgb
+    original_filter = openpyxl.load_workbook(annotated[0])["Register"].auto_filter.ref
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:{openpyxl.utils.get_column_letter(first + 4)}{original_filter.split(':')[1][2:]}"
+    assert ws.freeze_panes == f"C{HEADER_ROW + 1}"
+
+
+def test_the_findings_sheet_has_a_row_and_a_link_for_each_finding(annotated):
+    _, result, out, _ = annotated
+    ws = openpyxl.load_workbook(out)["Findings"]
+    assert tuple(c.value for c in ws[1]) == FINDINGS_HEADERS
+    assert ws.max_row == len(result.findings) + 1
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:H{len(result.findings) + 1}"
+    for r, f in enumerate(result.findings, 2):
+        code, severity, ref, _, field, cell, message, policy = (c.value for c in ws[r])
+        assert (code, severity, ref or "", field or "", cell, message) == (f.code, f.severity.value, f.ref, f.field, f.cell, f.message)
+        assert policy == CATALOGUE[f.code].policy_text
+        link = ws.cell(r, 6).hyperlink
+        assert link.location == f"'Register'!{f.cell}" and not link.target
+
+
+def test_register_text_that_looks_like_a_formula_stays_text(annotated):
+    _, result, out, _ = annotated
+    wb = openpyxl.load_workbook(out)
+    names = [c for c in wb["Findings"]["D"] if isinstance(c.value, str) and c.value.startswith("=")]
+    assert names and all(c.data_type == "s" for c in names)
+    assert wb["Register"]["B6"].data_type == "s" and wb["Register"]["B6"].value.startswith("=HYPERLINK")
+
+
+def test_text_that_reads_as_a_formula_or_an_error_value_is_written_as_text(tmp_path):
+    path = write_register(tmp_path / "r.xlsx", [row(name="=1+1", lead_officer=None)])
+    write_annotated(check(path, Settings(), AS_OF), tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Findings"]
+    assert {(c.value, c.data_type) for c in ws["D"][1:]} == {("=1+1", "s")}
+    wb = openpyxl.Workbook()
+    for column, text in enumerate(("#N/A", "=SUM(A1)", "@x", "", "bell\x07"), 1):
+        put_text(wb.active, 1, column, text)
+    wb.save(tmp_path / "texts.xlsx")
+    cells = openpyxl.load_workbook(tmp_path / "texts.xlsx").active[1]
+    assert [(c.value, c.data_type) for c in cells] == [("#N/A", "s"), ("=SUM(A1)", "s"), ("@x", "s"), (None, "n"), ("bell", "s")]
+
+
+def test_the_summary_sheet(annotated):
+    _, result, out, losses = annotated
+    ws = openpyxl.load_workbook(out)["Summary"]
+    assert ws["A1"].value == SUMMARY_TITLE and losses == []
+    rows = {r[0]: r[1:] for r in ws.iter_rows(values_only=True) if r and r[0] is not None}
+    assert rows["Register file"][0] == "register.xlsx"
+    assert rows["As of"][0].date() == AS_OF
+    assert rows["Error"][0] == result.counts["error"] and rows["Info"][0] == result.counts["info"]
+    assert rows["Red"][0] == result.summary()["red"]
+    assert rows["DQ006"][:4] == ("error", CATALOGUE["DQ006"].policy_text, CATALOGUE["DQ006"].finding, 2)
+    assert rows["review_interval_months"][0] == 12
+    texts = [c.value for c in ws["B"] if isinstance(c.value, str)]
+    assert any(t.startswith("Nothing") for t in texts)
+
+
+def test_rules_not_checked_are_on_the_summary(tmp_path):
+    path = write_register(tmp_path / "r.xlsx", [row()], headers=[h for h in CLEAN if h != "Council priority"])
+    result = check(path, Settings(), AS_OF)
+    write_annotated(result, tmp_path / "out.xlsx")
+    rows = [r for r in openpyxl.load_workbook(tmp_path / "out.xlsx")["Summary"].iter_rows(values_only=True)]
+    assert ("PP401", result.not_checked["PP401"], None, CATALOGUE["PP401"].finding) in [r[:4] for r in rows]
+
+
+def test_officers_own_findings_and_summary_sheets_are_kept(tmp_path):
+    register = rich_register(tmp_path / "register.xlsx", extra_sheets=("Findings", "Summary"))
+    result = check(register, Settings(), AS_OF)
+    out = tmp_path / "out.xlsx"
+    write_annotated(result, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb["Findings"]["A1"].value == "The officer's own Findings sheet"
+    assert wb["Summary"]["A1"].value == "The officer's own Summary sheet"
+    assert wb["Findings (partnership-xl)"]["A1"].value == "Code"
+    assert wb["Summary (partnership-xl)"]["A1"].value == SUMMARY_TITLE
+    write_annotated(check(out, Settings(), AS_OF), tmp_path / "again.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "again.xlsx").sheetnames == wb.sheetnames
+
+
+def snapshot(path: Path) -> dict:
+    """Everything the tool writes, per sheet: values, fills, notes, widths, filters, hidden state."""
+    wb = openpyxl.load_workbook(path)
+    out = {"sheets": [(ws.title, ws.sheet_state) for ws in wb._sheets]}
+    for ws in wb.worksheets:
+        out[ws.title] = {
+            "cells": {c.coordinate: (c.value, c.data_type, fill_of(c), c.comment.text if c.comment else None,
+                                     c.comment.author if c.comment else None)
+                      for r in ws.iter_rows() for c in r if c.value is not None or c.comment or c.has_style},
+            "filter": ws.auto_filter.ref, "freeze": ws.freeze_panes, "max_column": ws.max_column,
+            "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+        }
+    return out
+
+
+def test_checking_the_copy_again_gives_the_same_findings_and_the_same_copy(annotated, tmp_path):
+    _, result, out, _ = annotated
+    again = check(out, Settings(), AS_OF)
+    assert [f.as_dict() for f in again.findings] == [f.as_dict() for f in result.findings]
+    assert again.register.sheet == "Register" and again.register.last_column == result.register.last_column
+    second = tmp_path / "second.xlsx"
+    write_annotated(again, second)
+    first, then = snapshot(out), snapshot(second)
+    assert first["Summary"]["cells"].pop("B3")[0] == "register.xlsx"  # the file checked
+    assert then["Summary"]["cells"].pop("B3")[0] == out.name
+    assert then == first
+    note = openpyxl.load_workbook(second)["Register"]["H5"].comment.text
+    assert note.count(OFFICER_NOTE) == 1 and note.count(NOTE_MARKER) == 1
+
+
+def test_fixed_problems_give_the_officer_back_their_fill_and_note(annotated, tmp_path):
+    _, _, out, _ = annotated
+    wb = openpyxl.load_workbook(out)
+    wb["Register"]["H5"] = "Sam Jones"  # the officer fills in the lead officer in the copy
+    wb.save(tmp_path / "edited.xlsx")
+    result = check(tmp_path / "edited.xlsx", Settings(), AS_OF)
+    assert "H5" not in {f.cell for f in result.findings}
+    write_annotated(result, tmp_path / "again.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "again.xlsx")["Register"]["H5"]
+    assert fill_of(cell) == OFFICER_FILL
+    assert cell.comment.text == OFFICER_NOTE and cell.comment.author == "Jo Bloggs"
+
+
+def test_remove_annotations_takes_out_everything_the_tool_added(annotated):
+    register, result, out, _ = annotated
+    original, copy = openpyxl.load_workbook(register), openpyxl.load_workbook(out)
+    positions = remove_annotations(copy, "Register", HEADER_ROW)
+    assert sorted(positions) == sorted(TOOL_COLUMNS)
+    assert copy.sheetnames == original.sheetnames and RECORD_SHEET not in copy.sheetnames
+    ws, before = copy["Register"], original["Register"]
+    for r in before.iter_rows():
+        for c in r:
+            assert (ws[c.coordinate].value, style_of(ws[c.coordinate])) == (c.value, style_of(c)), c.coordinate
+            assert (ws[c.coordinate].comment.text if ws[c.coordinate].comment else None) == (c.comment.text if c.comment else None)
+    assert all(ws.cell(HEADER_ROW, c).value is None for c in positions.values())
+    assert ws.auto_filter.ref == before.auto_filter.ref
+
+
+def test_without_its_record_the_tool_still_finds_its_marks(annotated, tmp_path):
+    _, _, out, _ = annotated
+    wb = openpyxl.load_workbook(out)
+    wb.remove(wb[RECORD_SHEET])  # e.g. a program that drops very hidden sheets
+    wb.save(tmp_path / "no-record.xlsx")
+    write_annotated(check(tmp_path / "no-record.xlsx", Settings(), AS_OF), tmp_path / "again.xlsx")
+    again = openpyxl.load_workbook(tmp_path / "again.xlsx")
+    assert again.sheetnames == openpyxl.load_workbook(out).sheetnames
+    assert again["Register"]["H5"].comment.text.count(NOTE_MARKER) == 1
+    assert again["Register"].max_column == openpyxl.load_workbook(out)["Register"].max_column
+
+
+def test_the_register_is_never_written(annotated):
+    register, result, out, _ = annotated
+    digest, mtime = hashlib.sha256(register.read_bytes()).hexdigest(), register.stat().st_mtime_ns
+    write_annotated(result, out)
+    assert hashlib.sha256(register.read_bytes()).hexdigest() == digest and register.stat().st_mtime_ns == mtime
+
+
+def test_the_register_itself_is_refused_as_the_output(annotated):
+    register, result, _, _ = annotated
+    digest = hashlib.sha256(register.read_bytes()).hexdigest()
+    with pytest.raises(OutputError, match="register itself"):
+        write_annotated(result, register)
+    assert hashlib.sha256(register.read_bytes()).hexdigest() == digest
+    assert not list(register.parent.glob("~pxl-*"))
+
+
+def test_an_ods_register_gets_a_values_copy_with_the_same_marks(tmp_path):
+    headers = list(CLEAN)
+    rows = [headers] + [[v for v in row(ref=f"P{i}", lead_officer=None if i == 2 else "Sam").values()] for i in (1, 2)]
+    path = write_ods(tmp_path / "register.ods", {"Guidance": [["Keep it up to date"]], "Register": rows})
+    result = check(path, Settings(), AS_OF)
+    out = tmp_path / "register - checked.xlsx"
+    losses = write_annotated(result, out)
+    assert len(losses) == 1 and ".ods" in losses[0] and "values only" in losses[0]
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:2] == ["Guidance", "Register"] and {"Findings", "Summary"} <= set(wb.sheetnames)
+    ws = wb["Register"]
+    assert [c.value for c in ws[1]][: len(headers)] == headers
+    assert ws["A3"].value == "P2" and ws["B3"].value == CLEAN["Partnership name"]
+    assert ws["T3"].is_date and ws["T3"].value.date() == date(2025, 3, 1)
+    assert fill_of(ws["H3"]) == SEVERITY_FILLS["error"].fgColor.rgb and "PP801" in ws["H3"].comment.text
+    assert ws.cell(1, len(headers) + 1).value == tool_header("Risk score")
+    assert losses[0] in [c.value for c in wb["Summary"]["B"]]
