@@ -8,10 +8,10 @@ command, the template's Guidance sheet and the reports.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is: error (breach or unusable data), warning (check it), info."""
 
     ERROR = "error"
@@ -53,7 +53,7 @@ class Rule:
         return f"{self.policy} {POLICY_CLAUSES[self.policy]}"
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: info (notice)
 
 # Data-quality rules have no clause of their own in the catalogue: they keep the register usable,
 # which §5 (the register outlines key information about each partnership) asks for.
@@ -67,21 +67,21 @@ _CATALOGUE = [
     ("PP401", W, "§4", "Not linked to a council priority", "priority blank (only when the column exists)"),
     ("PP501", E, "§5", "Annual review overdue", "last_review older than review_interval_months before the as-of date"),
     ("PP502", E, "§5", "Never reviewed", "last_review blank and status not Proposed/Closed"),
-    ("PP503", I, "§5", "Review due soon", "the review falls due within the next due_soon_days after the as-of date (due = next_review, else last_review + review_interval_months)"),
+    ("PP503", N, "§5", "Review due soon", "the review falls due within the next due_soon_days after the as-of date (due = next_review, else last_review + review_interval_months)"),
     ("PP601", E, "§6", "No risk and opportunity assessment", "risk_likelihood or risk_impact blank (status not Closed)"),
     ("PP602", E, "§6", "Unbudgeted contribution without approval", "direct_contribution > 0, budgeted not Yes (No or blank), approved_by blank or Not required"),
     ("PP603", E, "§6", "Approved at the wrong level", "unbudgeted (budgeted not Yes) direct_contribution ≥ executive_threshold, approved by the Portfolio Holder or CMT only"),
     ("PP701", W, "§7", "Significant partnership without governance arrangements", "significant (SPEC §4) and governance blank"),
     ("PP702", W, "§7", "High risk without control measures", "risk band High and controls blank"),
     ("PP801", E, "§8", "No council representative", "lead_officer blank"),
-    ("PP802", I, "§8", "High risk: for the Executive's quarterly update", "risk band High"),
+    ("PP802", N, "§8", "High risk: for the Executive's quarterly update", "risk band High"),
     ("PP901", E, "§9", "Past its end date but still running", "end_date before as-of and status Proposed/Active/Under review"),
     ("PP902", E, "§9", "Exit without an exit strategy", "status Exiting/Closed and exit_strategy blank"),
     ("PP903", W, "§9", "Exit strategy without risks and control measures", "status Exiting/Closed, exit_strategy given, controls blank"),
     ("PP904", E, "§9", "Exit not decided by CMT, Executive or Council", "status Exiting/Closed and exit_decided_by blank"),
     ("PP905", W, "§9", "Exit reason missing", "status Exiting/Closed and exit_reason blank"),
     ("PP906", W, "§9", "External funding has ended", "funding_ends before as-of, External funding claimed, status Active"),
-    ("PP907", I, "§9", "Ends soon with no exit strategy", "end_date within due_soon_days after as-of and exit_strategy blank"),
+    ("PP907", N, "§9", "Ends soon with no exit strategy", "end_date within due_soon_days after as-of and exit_strategy blank"),
     ("DQ001", E, "§5", "Required column missing", "a required field, or partners, lead_officer, risk_likelihood, risk_impact or last_review, has no column"),
     ("DQ002", E, "§5", "Required value missing", "a required field (ref, name, arrangement, purpose, direct_contribution, risks, status) is blank"),
     ("DQ003", E, "§5", "Not a date", "a date field does not parse"),
@@ -90,7 +90,7 @@ _CATALOGUE = [
     ("DQ006", E, "§5", "Duplicate reference", "ref repeats (every occurrence is flagged)"),
     ("DQ007", E, "§5", "Excel error value", "a cell holds #REF!, #N/A, #VALUE!, #DIV/0!, #NAME?, #NUM!, #NULL!"),
     ("DQ008", W, "§5", "Formula has no saved result", "a formula cell has no cached value (file never recalculated)"),
-    ("DQ009", I, "§5", "Column not recognised", "a header maps to no field (reported once per column)"),
+    ("DQ009", N, "§5", "Column not recognised", "a header maps to no field (reported once per column)"),
     ("DQ010", E, "§5", "End date before start date", "end_date < start_date"),
     ("DQ011", W, "§5", "Review date in the future", "last_review after the as-of date"),
 ]

@@ -9,7 +9,6 @@ import openpyxl
 
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
-
 from tests.conftest import AS_OF
 
 ROOT = Path(__file__).resolve().parents[1]
