@@ -35,4 +35,4 @@ def pp301(ctx: Context) -> Hit:
 def pp302(ctx: Context) -> Hit:
     """Benefit claimed but not described."""
     mask = _claimed_any(ctx) & ctx.is_blank("benefit_detail")
-    return Hit(mask, "benefit_detail", "A benefit is claimed but not described: say what it is and how it will be measured (policy §3).")
+    return Hit(mask, "benefit_detail", "A benefit is claimed but not described: say what it is and how it will be measured.")

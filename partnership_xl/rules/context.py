@@ -8,4 +8,4 @@ from .base import Context, Hit, needs
 @needs("priority")
 def pp401(ctx: Context) -> Hit:
     """Not linked to a council priority (only when the register has a priority column)."""
-    return Hit(ctx.is_blank("priority"), "priority", "Not linked to a council priority: name the council aim this partnership supports (policy §4).")
+    return Hit(ctx.is_blank("priority"), "priority", "Not linked to a council priority: name the council aim this partnership supports.")

@@ -21,21 +21,21 @@ def pp201(ctx: Context) -> Hit:
     """
     a = ctx.col("arrangement")
     mask = a.isin(["Officer network or forum", "Consultation group"]).fillna(False).astype(bool)
-    return Hit(mask, "arrangement", "Arrangement is " + a[mask].astype(str) + ": an officer network, forum or consultation group is not a partnership (policy §2).")
+    return Hit(mask, "arrangement", "Arrangement is " + a[mask].astype(str) + ": an officer network, forum or consultation group is not a partnership.")
 
 
 @needs("arrangement")
 def pp202(ctx: Context) -> Hit:
     """Contractual or outsourced arrangement: not a partnership."""
     mask = ctx.col("arrangement").eq("Contract or outsourced service").fillna(False).astype(bool)
-    return Hit(mask, "arrangement", "Contractual or outsourced arrangement: not a partnership (policy §2); manage it as a contract instead.")
+    return Hit(mask, "arrangement", "Contractual or outsourced arrangement: not a partnership; manage it as a contract instead.")
 
 
 @needs("arrangement")
 def pp203(ctx: Context) -> Hit:
     """External or governing body: not a partnership."""
     mask = ctx.col("arrangement").eq("External or governing body").fillna(False).astype(bool)
-    return Hit(mask, "arrangement", "External or governing body: not a partnership (policy §2); record it as an outside body.")
+    return Hit(mask, "arrangement", "External or governing body: not a partnership; record it as an outside body.")
 
 
 def _council_names(council: str) -> set[str]:
@@ -64,6 +64,6 @@ def pp204(ctx: Context) -> Hit:
     names = _council_names(ctx.settings.council_name)
     blank = ctx.is_blank("partners")
     only = ctx.col("partners").map(lambda t: _only_council(t, names)).astype(bool)
-    message = blank.map({True: "No partner organisations recorded: a partnership needs at least one independent partner (policy §2).",
-                         False: f"Partners name only {ctx.settings.council_name}: a partnership needs an independent partner organisation (policy §2)."})
+    message = blank.map({True: "No partner organisations recorded: a partnership needs at least one independent partner.",
+                         False: f"Partners name only {ctx.settings.council_name}: a partnership needs an independent partner organisation."})
     return Hit(blank | only, "partners", message)

@@ -17,7 +17,7 @@ def pp601(ctx: Context) -> Hit:
     missing_l = ctx.is_blank("risk_likelihood")
     mask = (missing_l | ctx.is_blank("risk_impact")) & ~ctx.status_in("Closed")
     field = missing_l.map({True: "risk_likelihood", False: "risk_impact"})
-    return Hit(mask, field, "No risk and opportunity assessment: score the risk likelihood and impact (1-5) using the Risk and Opportunity Framework (policy §6).")
+    return Hit(mask, field, "No risk and opportunity assessment: score the risk likelihood and impact (1-5) using the Risk and Opportunity Framework.")
 
 
 def _unbudgeted(ctx: Context):
@@ -34,7 +34,7 @@ def pp602(ctx: Context) -> Hit:
     approval = ctx.col("approved_by")
     unapproved = ctx.is_blank("approved_by") | approval.eq("Not required").fillna(False).astype(bool)
     mask = (amount > 0).fillna(False).astype(bool) & _unbudgeted(ctx) & unapproved
-    return Hit(mask, "approved_by", "Unbudgeted contribution of " + amount[mask].astype(object).map(money) + " a year without approval: it needs the Executive or the Portfolio Holder (policy §6).")
+    return Hit(mask, "approved_by", "Unbudgeted contribution of " + amount[mask].astype(object).map(money) + " a year without approval: it needs the Executive or the Portfolio Holder.")
 
 
 @needs("direct_contribution", "budgeted", "approved_by")
@@ -44,4 +44,4 @@ def pp603(ctx: Context) -> Hit:
     limit = ctx.settings.executive_threshold
     low_level = ctx.col("approved_by").isin(["Portfolio Holder", "Corporate Management Team"]).fillna(False).astype(bool)
     mask = (amount >= limit).fillna(False).astype(bool) & _unbudgeted(ctx) & low_level
-    return Hit(mask, "approved_by", "Approved at the wrong level: an unbudgeted " + amount[mask].astype(object).map(money) + f" a year (at least {money(limit)}) needs the Executive, not the " + ctx.col("approved_by")[mask].astype(str) + " (policy §6).")
+    return Hit(mask, "approved_by", "Approved at the wrong level: an unbudgeted " + amount[mask].astype(object).map(money) + f" a year (at least {money(limit)}) needs the Executive, not the " + ctx.col("approved_by")[mask].astype(str) + ".")

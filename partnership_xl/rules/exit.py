@@ -16,35 +16,35 @@ LEAVING = ("Exiting", "Closed")
 def pp901(ctx: Context) -> Hit:
     """Past its end date but still running. Near miss: ends tomorrow."""
     mask = (ctx.col("end_date") < ctx.as_of).fillna(False).astype(bool) & ctx.status_in(*RUNNING)
-    return Hit(mask, "end_date", "Past its end date (" + ctx.date_text("end_date", mask) + ") but still " + ctx.col("status")[mask].astype(str) + ": extend it or record the exit (policy §9).")
+    return Hit(mask, "end_date", "Past its end date (" + ctx.date_text("end_date", mask) + ") but still " + ctx.col("status")[mask].astype(str) + ": extend it or record the exit.")
 
 
 @needs("status", "exit_strategy")
 def pp902(ctx: Context) -> Hit:
     """Exit without an exit strategy."""
     mask = ctx.status_in(*LEAVING) & ctx.is_blank("exit_strategy")
-    return Hit(mask, "exit_strategy", ctx.col("status")[mask].astype(str) + " without an exit strategy: a proportionate exit strategy should be completed (policy §9).")
+    return Hit(mask, "exit_strategy", ctx.col("status")[mask].astype(str) + " without an exit strategy: a proportionate exit strategy should be completed.")
 
 
 @needs("status", "exit_strategy", "controls")
 def pp903(ctx: Context) -> Hit:
     """Exit strategy without risks and control measures."""
     mask = ctx.status_in(*LEAVING) & ctx.given("exit_strategy") & ctx.is_blank("controls")
-    return Hit(mask, "controls", "Exit strategy without control measures: record the risks of leaving and how they are mitigated (policy §9).")
+    return Hit(mask, "controls", "Exit strategy without control measures: record the risks of leaving and how they are mitigated.")
 
 
 @needs("status", "exit_decided_by")
 def pp904(ctx: Context) -> Hit:
     """Exit not decided by CMT, Executive or Council."""
     mask = ctx.status_in(*LEAVING) & ctx.is_blank("exit_decided_by")
-    return Hit(mask, "exit_decided_by", "Exit not decided by CMT, Executive or Council: record who decided to withdraw (policy §9).")
+    return Hit(mask, "exit_decided_by", "Exit not decided by CMT, Executive or Council: record who decided to withdraw.")
 
 
 @needs("status", "exit_reason")
 def pp905(ctx: Context) -> Hit:
     """Exit reason missing."""
     mask = ctx.status_in(*LEAVING) & ctx.is_blank("exit_reason")
-    return Hit(mask, "exit_reason", "Exit reason missing: record why the council is leaving (policy §9).")
+    return Hit(mask, "exit_reason", "Exit reason missing: record why the council is leaving.")
 
 
 @needs_any("benefit_funding", "benefits")
@@ -52,7 +52,7 @@ def pp905(ctx: Context) -> Hit:
 def pp906(ctx: Context) -> Hit:
     """External funding has ended while the partnership is Active and claims External funding."""
     mask = (ctx.col("funding_ends") < ctx.as_of).fillna(False).astype(bool) & ctx.table["claimed:benefit_funding"] & ctx.status_in("Active")
-    return Hit(mask, "funding_ends", "External funding ended " + ctx.date_text("funding_ends", mask) + ": review whether the partnership should continue (policy §9).")
+    return Hit(mask, "funding_ends", "External funding ended " + ctx.date_text("funding_ends", mask) + ": review whether the partnership should continue.")
 
 
 @needs("end_date", "exit_strategy")
@@ -61,7 +61,7 @@ def pp907(ctx: Context) -> Hit:
     end = ctx.col("end_date")
     soon = ctx.as_of + pd.Timedelta(days=ctx.settings.due_soon_days)
     mask = ((end >= ctx.as_of) & (end <= soon)).fillna(False).astype(bool) & ctx.is_blank("exit_strategy")
-    return Hit(mask, "end_date", "Ends " + ctx.date_text("end_date", mask) + " with no exit strategy: plan the exit or the extension (policy §9).")
+    return Hit(mask, "end_date", "Ends " + ctx.date_text("end_date", mask) + " with no exit strategy: plan the exit or the extension.")
 
 
 @needs("start_date", "end_date")

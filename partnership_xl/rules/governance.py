@@ -11,11 +11,11 @@ from .base import Context, Hit, needs
 def pp701(ctx: Context) -> Hit:
     """Significant partnership without governance arrangements."""
     mask = ctx.table["significant"] & ctx.is_blank("governance")
-    return Hit(mask, "governance", "Significant partnership (" + ctx.table.loc[mask, "significant_why"] + ") without governance arrangements: record its terms of reference or governing document (policy §7).")
+    return Hit(mask, "governance", "Significant partnership (" + ctx.table.loc[mask, "significant_why"] + ") without governance arrangements: record its terms of reference or governing document.")
 
 
 @needs("risk_likelihood", "risk_impact", "controls")
 def pp702(ctx: Context) -> Hit:
     """High risk without control measures."""
     mask = ctx.table["risk_band"].eq("High").fillna(False).astype(bool) & ctx.is_blank("controls")
-    return Hit(mask, "controls", "High risk (score " + ctx.table.loc[mask, "risk_score"].astype("Int64").astype(str) + ") without control measures: record how the risk is controlled (policy §7).")
+    return Hit(mask, "controls", "High risk (score " + ctx.table.loc[mask, "risk_score"].astype("Int64").astype(str) + ") without control measures: record how the risk is controlled.")

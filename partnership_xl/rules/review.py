@@ -24,14 +24,14 @@ def pp501(ctx: Context) -> Hit:
     last = ctx.col("last_review")
     mask = (last < ctx.as_of - _interval(ctx)).fillna(False).astype(bool)
     due = (last[mask] + _interval(ctx)).dt.strftime("%d/%m/%Y")
-    return Hit(mask, "last_review", "Annual review overdue: last reviewed " + ctx.date_text("last_review", mask) + ", due by " + due + " (policy §5).")
+    return Hit(mask, "last_review", "Annual review overdue: last reviewed " + ctx.date_text("last_review", mask) + ", due by " + due + ".")
 
 
 @needs("last_review", "status")
 def pp502(ctx: Context) -> Hit:
     """Never reviewed: no last review date and the partnership is neither Proposed nor Closed."""
     mask = ctx.is_blank("last_review") & ~ctx.status_in("Proposed", "Closed")
-    return Hit(mask, "last_review", "Never reviewed: no last review date recorded; review it against the policy (policy §5).")
+    return Hit(mask, "last_review", "Never reviewed: no last review date recorded; review it against the policy.")
 
 
 @needs("last_review")
@@ -42,7 +42,7 @@ def pp503(ctx: Context) -> Hit:
     soon = ctx.as_of + pd.Timedelta(days=ctx.settings.due_soon_days)
     mask = ((due >= ctx.as_of) & (due <= soon)).fillna(False).astype(bool)
     field = planned.notna().map({True: "next_review", False: "last_review"})
-    return Hit(mask, field, "Review due soon: by " + due[mask].dt.strftime("%d/%m/%Y") + " (policy §5).")
+    return Hit(mask, field, "Review due soon: by " + due[mask].dt.strftime("%d/%m/%Y") + ".")
 
 
 @needs("last_review")
