@@ -69,6 +69,7 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
     _check_folder(target)
     if target.is_dir():
         raise OutputError(f"The output {target.name} is a folder: give a file name for the output, then run again.")
+    _sweep_stale_temps(target)
     tmp = _new_temp_file(target)
     try:
         write(tmp)
@@ -125,6 +126,22 @@ def _replaceable(path: Path) -> bool:
             return True
     except OSError:
         return False
+
+
+STALE_AFTER_SECONDS = 3600
+
+
+def _sweep_stale_temps(target: Path) -> None:
+    """Remove our own temporary files left by a run that was killed (power cut, task ended).
+
+    Only ``~pxl-*`` files with the target's suffix, untouched for an hour: a run in progress
+    writes fresh ones, and nothing else is ever named like that.
+    """
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    for old in target.parent.glob(f"{TEMP_PREFIX}*{target.suffix}"):
+        with suppress(OSError):
+            if old.is_file() and old.stat().st_mtime < cutoff:
+                old.unlink()
 
 
 def _new_temp_file(target: Path) -> Path:
