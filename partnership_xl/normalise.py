@@ -129,8 +129,8 @@ _MONEY = re.compile(rf"^(-)?\s*£?\s*(-)?\s*({_NUMBER})\s*(k|m|bn)?$", re.I)
 _NIL = frozenset({"nil", "none", "-", "–", "—", "n/a", "na", "nothing", "zero", "£0", "£-", "£ -"})
 
 
-def parse_money(value: object) -> object:
-    """£ a year as a float: 5000, £5,000, £5,605 + VAT (5605), 5k, nil/none/- (0). Negatives kept (DQ004)."""
+def _numeric(value: object, from_text) -> object:
+    """What money and scores share: markers pass, booleans are not numbers, text goes to ``from_text``."""
     v = _pre(value)
     if v is BLANK or v is UNKNOWN:
         return v
@@ -139,8 +139,13 @@ def parse_money(value: object) -> object:
     if isinstance(v, (int, float)):
         return _finite(v)
     if isinstance(v, str):
-        return _money_text(v)
+        return from_text(v)
     return UNPARSED
+
+
+def parse_money(value: object) -> object:
+    """£ a year as a float: 5000, £5,000, £5,605 + VAT (5605), 5k, nil/none/- (0). Negatives kept (DQ004)."""
+    return _numeric(value, _money_text)
 
 
 @lru_cache(maxsize=4096)
@@ -165,19 +170,14 @@ def _money_text(text: str) -> object:
 
 def parse_score(value: object) -> object:
     """A 1..5 likelihood or impact as a float (range and wholeness are the schema's to check)."""
-    v = _pre(value)
-    if v is BLANK or v is UNKNOWN:
-        return v
-    if isinstance(v, bool):
+    return _numeric(value, _score_text)
+
+
+def _score_text(text: str) -> object:
+    if len(text) > _MAX_TEXT:
         return UNPARSED
-    if isinstance(v, (int, float)):
-        return _finite(v)
-    if isinstance(v, str):
-        if len(v) > _MAX_TEXT:
-            return UNPARSED
-        m = re.match(r"^(\d+(?:\.\d+)?)(?:\s*(?:[-–:(/]|\s)\s*[a-z ()]*)?$", v.strip().lower())
-        return float(m.group(1)) if m else UNPARSED
-    return UNPARSED
+    m = re.match(r"^(\d+(?:\.\d+)?)(?:\s*(?:[-–:(/]|\s)\s*[a-z ()]*)?$", text.strip().lower())
+    return float(m.group(1)) if m else UNPARSED
 
 
 _DATE_FORMATS = (
