@@ -265,7 +265,7 @@ def _report(args: argparse.Namespace, kind: str) -> int:
         if previous is not None:
             print(f"Compared with: {args.previous.name} ({len(previous.scores)} partnerships)")
         print(f"Written: {target}")
-    return 0
+    return result.exit_code  # as for validate: 1 when the register has error findings
 
 
 def cmd_scrutiny(args: argparse.Namespace) -> int:

@@ -109,3 +109,12 @@ def test_python_dash_m_runs(tmp_path):
 
     done = subprocess.run([sys.executable, "-m", "partnership_xl", "rules", "--quiet"], capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0 and "PP501" in done.stdout
+
+
+def test_reports_exit_like_validate(tmp_path, capsys):
+    clean = write_register(tmp_path / "clean.xlsx", [row()])
+    faulty = write_register(tmp_path / "faulty.xlsx", [row(lead_officer=None)])
+    for command in ("scrutiny", "risks"):
+        assert cli.main([command, str(clean), "--out", str(tmp_path / f"{command}-clean.xlsx"), "--as-of", "2026-11-25"]) == 0
+        assert cli.main([command, str(faulty), "--out", str(tmp_path / f"{command}-faulty.xlsx"), "--as-of", "2026-11-25"]) == 1
+        assert (tmp_path / f"{command}-faulty.xlsx").is_file()

@@ -36,7 +36,8 @@ def test_two_runs_make_two_history_lines_and_a_trend(tmp_path, capsys):
     assert dated == ["Partnership Register - checked 2026-10-25.xlsx", "Partnership Register - checked 2026-11-25.xlsx"]
 
     out = tmp_path / "scrutiny.xlsx"
-    assert cli.main(["scrutiny", str(register), "--out", str(out), "--as-of", "2026-11-25", "--quiet"]) == 0
+    assert cli.main(["scrutiny", str(register), "--out", str(out), "--as-of", "2026-11-25", "--quiet"]) == 1  # written; the sample has errors
+    assert out.is_file()
     trend = table_records(openpyxl.load_workbook(out)["Trend"], "Trend")
     assert [r["Month"].strftime("%Y-%m") for r in trend] == ["2026-10", "2026-11"]
     assert [r["Errors"] for r in trend] == [int(line["error"]) for line in lines]
