@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .cfb import CompoundFile, Damaged
 from .errors import NotAWorkbook, PartnershipXLError, ProtectedWorkbook, RegisterNotFound, UnsafeWorkbook
 
 MB = 1024 * 1024
@@ -312,94 +313,14 @@ def _check_sheet_size(info: zipfile.ZipInfo, claimed: tuple[int, int] | None, na
 
 # --- OLE compound files: legacy .xls, and password-protected workbooks of any kind --------------
 
-_ENDOFCHAIN, _BOF_RECORDS, _FILEPASS = 0xFFFFFFFE, {0x0809, 0x0409, 0x0209, 0x0009}, 0x002F
+_BOF_RECORDS, _FILEPASS = {0x0809, 0x0409, 0x0209, 0x0009}, 0x002F
 _PROTECTED = ("{name} is protected with a password: open it in Excel, choose File > Info > Protect Workbook > "
               "Encrypt with Password, clear the password, save it{xlsx}, then run again.")
 
 
-class _Damaged(Exception):
-    """The compound file's structure does not hold together."""
-
-
-class _CompoundFile:
-    """Just enough of [MS-CFB] to list a compound file's streams and read a stream's first bytes."""
-
-    def __init__(self, fh: BinaryIO, file_size: int) -> None:
-        self.fh, self.file_size = fh, file_size
-        header = self.read(0, 512)
-        major, order, shift, mini_shift = struct.unpack_from("<HHHH", header, 0x1A)
-        if order != 0xFFFE or major not in (3, 4) or shift not in (9, 12):
-            raise _Damaged
-        self.sector, self.mini_sector = 1 << shift, 1 << mini_shift
-        self.sectors = file_size // self.sector  # sector ids past this are outside the file
-        self.first_dir, = struct.unpack_from("<I", header, 0x30)
-        self.mini_cutoff, = struct.unpack_from("<I", header, 0x38)
-        first_difat, self.difat_count = struct.unpack_from("<II", header, 0x44)
-        self.difat = list(struct.unpack_from("<109I", header, 0x4C))
-        self.next_difat = first_difat
-
-    def read(self, offset: int, size: int) -> bytes:
-        self.fh.seek(offset)
-        data = self.fh.read(size)
-        if len(data) < size:
-            raise _Damaged
-        return data
-
-    def _fat_sector(self, index: int) -> int:
-        per = self.sector // 4
-        while index >= len(self.difat):  # FATs of big files are listed in a chain of DIFAT sectors
-            if self.next_difat >= self.sectors or len(self.difat) > 109 + self.difat_count * per:
-                raise _Damaged
-            entries = struct.unpack(f"<{per}I", self.read((self.next_difat + 1) * self.sector, self.sector))
-            self.difat.extend(entries[:-1])
-            self.next_difat = entries[-1]
-        return self.difat[index]
-
-    def next(self, sid: int) -> int:
-        per = self.sector // 4
-        fat = self._fat_sector(sid // per)
-        if fat >= self.sectors:
-            raise _Damaged
-        return struct.unpack("<I", self.read((fat + 1) * self.sector + (sid % per) * 4, 4))[0]
-
-    def entries(self) -> dict[str, tuple[int, int]]:
-        """Every storage and stream of the directory: lower-case name -> (start sector, size)."""
-        found: dict[str, tuple[int, int]] = {}
-        sid, seen = self.first_dir, set()
-        while sid != _ENDOFCHAIN:
-            if sid >= self.sectors or sid in seen:
-                raise _Damaged
-            seen.add(sid)
-            block = self.read((sid + 1) * self.sector, self.sector)
-            for at in range(0, self.sector, 128):
-                name_len, kind = struct.unpack_from("<HB", block, at + 64)
-                start, size = struct.unpack_from("<IQ", block, at + 116)
-                if kind in (1, 2, 5) and 2 <= name_len <= 64:
-                    name = block[at:at + name_len - 2].decode("utf-16-le", errors="replace").lower()
-                    found.setdefault("\0root" if kind == 5 else name, (start, size & 0xFFFFFFFF))
-            sid = self.next(sid)
-        if "\0root" not in found:
-            raise _Damaged
-        return found
-
-    def stream_head(self, start: int, size: int, root: tuple[int, int]) -> bytes:
-        """The first (up to) 64 bytes of a stream, from the mini stream when it is small."""
-        want = min(size, 64)
-        if size >= self.mini_cutoff:
-            return self.read((start + 1) * self.sector, want)
-        position, sid = start * self.mini_sector, root[0]  # the mini stream lives in the root's chain
-        if position >= root[1] or root[1] > self.file_size:
-            raise _Damaged
-        for _ in range(position // self.sector):
-            sid = self.next(sid)
-            if sid >= self.sectors:
-                raise _Damaged
-        return self.read((sid + 1) * self.sector + position % self.sector, min(want, self.mini_sector))
-
-
 def _inspect_cfb(fh: BinaryIO, name: str, file_size: int) -> str:
     try:
-        cfb = _CompoundFile(fh, file_size)
+        cfb = CompoundFile(fh, file_size)
         streams = cfb.entries()
         if "encryptedpackage" in streams or "encryptioninfo" in streams:
             raise ProtectedWorkbook(_PROTECTED.format(name=name, xlsx=""))
@@ -409,9 +330,9 @@ def _inspect_cfb(fh: BinaryIO, name: str, file_size: int) -> str:
                     "a PowerPoint presentation" if "powerpoint document" in streams else "an Office file")
             raise NotAWorkbook(f"{name} is {what}, not an Excel workbook: give the path of the register workbook, then run again.")
         if book[1] > file_size:
-            raise _Damaged
+            raise Damaged
         head = cfb.stream_head(*book, streams["\0root"])
-    except (_Damaged, struct.error):
+    except (Damaged, struct.error):
         raise NotAWorkbook(_DAMAGED.format(name=name)) from None
     if len(head) >= 8:
         record, length = struct.unpack_from("<HH", head)
