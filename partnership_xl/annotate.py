@@ -13,6 +13,7 @@ Checking a copy again gives the same copy: the previous marks are taken out firs
 from __future__ import annotations
 
 import os
+import zipfile
 from collections import defaultdict
 from copy import copy
 from pathlib import Path
@@ -49,6 +50,8 @@ BAND_FILLS = {
     "High": PatternFill("solid", fgColor="FFFFC7CE"), "Red": PatternFill("solid", fgColor="FFFFC7CE"),
 }
 TOOL_CELL_FILL = PatternFill("solid", fgColor="FFDDEBF7")
+_OPENPYXL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+_LAST_COLUMN = 16_384  # XFD
 _WIDTHS = {"Risk score": 13, "Opportunity score": 16, "Risk band": 13, "RAG": 13, "Findings": 30}
 
 
@@ -66,8 +69,18 @@ def write_annotated(result: CheckResult, out: Path) -> list[str]:
         raise OutputError(f"The output {out.name} is the register itself, which is never overwritten: choose another file name with --out, then run again.")
     if is_openxml(register.path):
         inventory = inspect(register.path)
-        wb, warnings = annotate_io.load(register.path)
-        losses = reconcile(inventory, wb, warnings)
+        try:
+            if register.path.suffix.lower() in _OPENPYXL_SUFFIXES:
+                wb, warnings = annotate_io.load(register.path)
+            else:  # openpyxl goes by the name; a register saved as "Register" or "register.bak" is opened by content
+                with open(register.path, "rb") as fh:
+                    wb, warnings = annotate_io.load(fh)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, SyntaxError, zipfile.BadZipFile) as exc:
+            # openpyxl cannot open what calamine has read (a part it insists on, a value it chokes
+            # on): the copy holds the values and the marks, and says so, rather than no copy at all
+            wb, losses = _values_workbook(register.path), [values_only(register.path, f"{type(exc).__name__}: {exc}".replace(str(register.path), register.path.name))]
+        else:
+            losses = reconcile(inventory, wb, warnings)
     else:
         wb = _values_workbook(register.path)
         losses = [values_only(register.path)]
@@ -110,8 +123,7 @@ def _mark_cells(wb: Workbook, findings: list[Finding], record: Record) -> None:
     for (sheet, coordinate), found in by_cell.items():
         cell = sheets[sheet][coordinate]
         found.sort(key=lambda f: (f.severity.rank, f.code))
-        if cell._style is None:
-            cell._style = StyleArray()
+        cell._style = StyleArray(cell._style) if cell._style is not None else StyleArray()  # its own: read cells share theirs
         fill_id = cell._style.fillId
         if fill_id not in before:
             before[fill_id] = fill_xml(wb._fills[fill_id])
@@ -162,14 +174,38 @@ def _add_columns(ws: Worksheet, result: CheckResult, positions: dict[str, int], 
 
 
 def _first_free_column(ws: Worksheet, register: Register, rows: list[int]) -> int:
-    """The column after the register's last used one, past any value in the rows the tool writes."""
+    """The column after the register's last used one, past any value or merged block from the header down.
+
+    Notes and totals rows below the table count too: the tool's columns are emptied from the
+    header down when the copy is checked again, so they must hold nothing of the officer's there.
+    When something stray near Excel's last column (XFD) leaves no room after it, the first five
+    free columns after the register's own are used instead.
+    """
     used = [register.last_column, *register.headers, *register.columns.values(), *register.unknown, *register.duplicate_columns]
-    last = max(used, default=0)
-    written = {register.header_row, *rows}
+    own = max(used, default=0)
+    top = register.header_row
+    taken: set[int] = set()
     for (row, col), cell in ws._cells.items():
-        if col > last and row in written and cell.value not in (None, ""):
-            last = col
-    return last + 1
+        if col > own and row >= top and cell.value not in (None, ""):
+            taken.add(col)
+    for block in ws.merged_cells.ranges:
+        if block.max_row >= top and block.max_col > own:
+            taken.update(range(max(block.min_col, own + 1), block.max_col + 1))
+    start = max(taken, default=own) + 1
+    if start + len(TOOL_COLUMNS) - 1 <= _LAST_COLUMN:
+        return start
+    headed = max([*(c for c, h in register.headers.items() if str(h or "").strip()), *register.columns.values()], default=0)
+    start = headed + 1  # the register's last column with a heading: a stray value counts in last_column too
+    while any(c in taken or (c <= own and _holds_something(ws, c, top)) for c in range(start, start + len(TOOL_COLUMNS))):
+        start += 1
+    if start + len(TOOL_COLUMNS) - 1 > _LAST_COLUMN:
+        raise OutputError(f"The sheet '{ws.title}' has no five empty columns left for the added scores and findings: "
+                          "delete the stray columns far to the right of the register (Ctrl+End finds them), save it, then run again.")
+    return start
+
+
+def _holds_something(ws: Worksheet, col: int, top: int) -> bool:
+    return any(c == col and r >= top and cell.value not in (None, "") for (r, c), cell in ws._cells.items())
 
 
 def _set_width(ws: Worksheet, col: int, width: float) -> None:
@@ -206,7 +242,8 @@ def _values_workbook(path: Path) -> Workbook:
     """A new workbook holding the values of every sheet of an .xls/.xlsb/.ods register."""
     import python_calamine as pc
 
-    book = pc.CalamineWorkbook.from_path(str(path))
+    with open(path, "rb") as fh:  # by content, not by name: an .ods saved as "Register.xlsx" too
+        book = pc.CalamineWorkbook.from_filelike(fh)
     wb = Workbook()
     wb.remove(wb.active)
     date_style: dict[str, StyleArray] = {}

@@ -18,14 +18,17 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from copy import copy
 from pathlib import Path
 
 import openpyxl
 from openpyxl import LXML
 from openpyxl.cell import _writer as cell_writer
+from openpyxl.cell.cell import Cell
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.compat import safe_string
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import coordinate_to_tuple
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet import _reader as sheet_reader
@@ -33,6 +36,9 @@ from openpyxl.worksheet import _writer as sheet_writer
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.xml.functions import Element, SubElement
 
+from . import trailing
+
+_TAIL = "_partnership_xl_tail"  # a worksheet's trailing formatted rows, cut when it was read (trailing.Tail)
 _RESULT_TYPES = ("str", "b", "e")  # the <c t="..."> of a formula whose result is not a number
 
 
@@ -46,11 +52,27 @@ def load(path: Path) -> tuple[Workbook, list[str]]:
     """Read a workbook for copying: formulas keep their saved results, cells their rich text.
 
     Returns the workbook and the warnings openpyxl gave while reading it (what it dropped).
+    A worksheet formatted down to row 1,048,576 is read without its trailing cell-less rows
+    (one of each format is kept, :mod:`.trailing`); :func:`save` writes them all back.
+
+    The cells read share one style array per style (openpyxl gives each cell its own copy: 100 bytes
+    a cell, 300 MB for a 100,000-row register). So never change a read cell's style array in
+    place: give it its own first, ``cell._style = StyleArray(cell._style)``, then change that.
+    (openpyxl's ``cell.font = ...`` and the like do change it in place; a new cell has none.)
     """
+    # With lxml openpyxl writes rows through its own writer, which cannot take them back: read all.
+    cut = None if LXML else trailing.cut_package(path, representatives=True)
+    source = cut.data if cut is not None and cut.data is not None else path
     with warnings.catch_warnings(record=True) as caught, \
-            _patched(sheet_reader.WorkSheetParser, "parse_cell", _parse_cell_keeping_result):
+            _patched(sheet_reader.WorkSheetParser, "parse_cell", _parse_cell_keeping_result), \
+            _patched(sheet_reader.WorksheetReader, "bind_cells", _bind_cells_sharing_styles), \
+            _patched(sheet_reader.WorksheetReader, "bind_merged_cells", _unshare_merged_first):
         warnings.simplefilter("always")
-        workbook = openpyxl.load_workbook(path, rich_text=True, keep_links=True)
+        workbook = openpyxl.load_workbook(source, rich_text=True, keep_links=True)
+    if source is not path:
+        for name, tail in cut.tails.items():
+            if name in workbook.sheetnames and tail is not None:
+                setattr(workbook[name], _TAIL, tail)
     messages = list(dict.fromkeys(str(w.message) for w in caught))
     return workbook, messages
 
@@ -58,6 +80,10 @@ def load(path: Path) -> tuple[Workbook, list[str]]:
 def save(workbook: Workbook, path: Path) -> None:
     """Write the workbook as .xlsx, with every formula's saved result beside it."""
     workbook.template = False  # an .xltx opened here is saved as a workbook, not a template
+    for ws in workbook.worksheets:
+        tail = getattr(ws, _TAIL, None)
+        if tail is not None and not _tail_fits(ws, tail):
+            _expand_tail(ws, tail)
     with ExitStack() as stack:
         stack.enter_context(_patched(sheet_writer, "write_cell", _write_cell_with_result))
         if not LXML:  # with lxml, openpyxl's writer is fast enough as it is
@@ -92,6 +118,46 @@ def _parse_cell_keeping_result(original):
     return parse_cell
 
 
+def _bind_cells_sharing_styles(original):
+    """openpyxl's WorksheetReader.bind_cells, with one StyleArray per style for all the sheet's cells."""
+    def bind_cells(self):
+        ws = self.ws
+        styles = ws.parent._cell_styles
+        cells = ws._cells
+        shared: dict[int, StyleArray] = {}
+        for _, row in self.parser.parse():
+            for cell in row:
+                style_id = cell["style_id"]
+                style = shared.get(style_id)
+                if style is None:
+                    style = shared[style_id] = StyleArray(styles[style_id])  # a copy: never the workbook's own
+                c = Cell(ws, row=cell["row"], column=cell["column"])
+                c._style = style
+                c._value = cell["value"]
+                c.data_type = cell["data_type"]
+                cells[(cell["row"], cell["column"])] = c
+        if cells:
+            ws._current_row = ws.max_row
+    return bind_cells
+
+
+def _unshare_merged_first(original):
+    """Merged ranges get their border drawn onto their cells (in place): those cells get their own style first."""
+    def bind_merged_cells(self):
+        from openpyxl.utils import range_boundaries
+
+        cells = self.ws._cells
+        for merged in (self.parser.merged_cells.mergeCell if self.parser.merged_cells else []):
+            min_col, min_row, max_col, max_row = range_boundaries(merged.ref)
+            for row in range(min_row, max_row + 1):
+                for col in range(min_col, max_col + 1):
+                    cell = cells.get((row, col))
+                    if cell is not None and cell._style is not None:
+                        cell._style = StyleArray(cell._style)
+        return original(self)
+    return bind_merged_cells
+
+
 def _write_rows_as_text(original):
     def write_rows(self):
         xf = self.xf.send(True)
@@ -99,10 +165,17 @@ def _write_rows_as_text(original):
         ws = self.ws
         styles = ws.parent._cell_styles
         dimensions = ws.row_dimensions
+        tail = getattr(ws, _TAIL, None)
+        first_tail_row = tail.first_row if tail is not None else None
+        representative = {row: i for i, (row, _) in enumerate(tail.representatives)} if tail is not None else {}
+        written: dict[int, str | None] = {}
         with xf.element("sheetData"):
             for row_idx, row in self.rows():
                 dimension = dimensions.get(row_idx)
                 extra = "".join(f' {k}="{v}"' for k, v in dimension) if dimension is not None else ""
+                if first_tail_row is not None and row_idx >= first_tail_row:
+                    written[representative[row_idx]] = extra if dimension is not None else None  # (save() checked)
+                    continue
                 out(f'<row r="{row_idx}"{extra}>')
                 for cell in row:
                     if cell._comment is not None:
@@ -116,8 +189,33 @@ def _write_rows_as_text(original):
                     else:
                         out(text)
                 out("</row>")
+            if tail is not None:  # the trailing formatted rows, each as the representative of its format was written
+                out(tail.rows_as_written(written))
         self.xf.send(None)
     return write_rows
+
+
+def _tail_fits(ws, tail: trailing.Tail) -> bool:
+    """Whether nothing was put after the sheet's last used row since it was read (the tail's rows
+    can then be written back as they were): only the representative rows are there, without cells."""
+    first = tail.first_row
+    reps = {row for row, _ in tail.representatives}
+    if any(row >= first for row, _ in ws._cells):
+        return False
+    return all(row in reps for row in ws.row_dimensions if row >= first)
+
+
+def _expand_tail(ws, tail: trailing.Tail) -> None:
+    """Give openpyxl every trailing row as a RowDimension (slow, as openpyxl reads them itself):
+    for a sheet where cells were added after the last used row."""
+    delattr(ws, _TAIL)
+    dims = ws.row_dimensions
+    formats = [dims.get(row) for row, _ in tail.representatives]
+    for row, i in tail.rows():
+        if formats[i] is not None and row not in dims:
+            dim = copy(formats[i])
+            dim.index = row
+            dims[row] = dim
 
 
 def _cell_as_text(cell, styles, styled: bool) -> str | None:

@@ -113,12 +113,19 @@ def is_openxml(path: Path) -> bool:
     return any(main in types for main in _OPENXML_MAIN)
 
 
-def values_only(path: Path) -> str:
-    """The loss sentence for a register that is not .xlsx: the copy holds its values only."""
+def values_only(path: Path, reason: str | None = None) -> str:
+    """The loss sentence for a register openpyxl cannot open: the copy holds its values only.
+
+    ``reason`` is set for an .xlsx/.xlsm that openpyxl failed to open though it was read.
+    """
+    what = "its formatting, formulas, column widths, merged cells, drop-down lists, notes, charts or pictures"
+    if reason is not None:
+        return (f"The Excel library used for the copy (openpyxl) could not open this workbook ({reason[:120]}), though its values "
+                f"were read and checked: the copy is a new .xlsx holding the register's values only, without {what}. "
+                "Open the register in Excel and save it again to get a full copy.")
     kind = path.suffix.lower() or "non-Excel 2007"
     return (f"The register is a {kind} file, which the Excel library used for the copy (openpyxl) cannot open: the copy "
-            "is a new .xlsx holding the register's values only, without its formatting, formulas, column widths, merged "
-            "cells, drop-down lists, notes, charts or pictures. Save the register as an Excel Workbook (.xlsx) to get a full copy.")
+            f"is a new .xlsx holding the register's values only, without {what}. Save the register as an Excel Workbook (.xlsx) to get a full copy.")
 
 
 def inspect(path: Path, pillow: bool | None = None) -> Inventory:

@@ -77,8 +77,8 @@ def officer_note(comment: Comment | None) -> Comment | None:
 
 def note_with_findings(officer: Comment | None, lines: list[str]) -> Comment:
     """The note for a flagged cell: the officer's own note kept, the tool's findings after it."""
-    ours = NOTE_MARKER + "\n" + "\n".join(lines)
-    text = f"{officer.text.rstrip()}\n\n{ours}" if officer is not None else ours
+    ours = NOTE_MARKER + "\n" + clean_text("\n".join(lines))  # a finding quotes the cell: no control characters in the XML
+    text = f"{clean_text(officer.text).rstrip()}\n\n{ours}" if officer is not None else ours
     author = officer.author if officer is not None and officer.author else NOTE_AUTHOR
     lengths = [len(line) for line in text.split("\n")]
     width = min(480, max(240, 7 * max(lengths) // 2 + 24))
@@ -176,6 +176,7 @@ def remove_annotations(wb: Workbook, sheet: str, header_row: int) -> dict[str, i
         if cell._style is not None and cell._style.fillId in ours:  # an officer's own recolouring since is kept
             if before not in before_ids:
                 before_ids[before] = _fill_id(wb, before)
+            cell._style = StyleArray(cell._style)  # its own first: read cells share their style array
             cell._style.fillId = before_ids[before]
         restored.add((sheet_name, coordinate))
     for ws in wb.worksheets:
@@ -184,6 +185,7 @@ def remove_annotations(wb: Workbook, sheet: str, header_row: int) -> dict[str, i
             if comment is not None and NOTE_MARKER in (comment.text or ""):
                 cell.comment = officer_note(comment)
                 if (ws.title, cell.coordinate) not in restored and cell._style is not None and cell._style.fillId in ours:
+                    cell._style = StyleArray(cell._style)  # its own first: read cells share their style array
                     cell._style.fillId = wb._fills.add(PatternFill())  # no record: our fill on our note goes
     for name, (before, after) in (record.autofilters.items() if record else []):
         if name in wb.sheetnames and wb[name].auto_filter.ref == after:  # unless the officer changed it since
@@ -200,12 +202,13 @@ def _fill_id(wb: Workbook, xml: str) -> int:
 
 
 def _empty_tool_columns(ws: Worksheet, header_row: int) -> dict[str, int]:
+    """Empty the tool's columns from the header row down (title rows above are the officer's)."""
     found: dict[str, int] = {}
     for (row, col), cell in ws._cells.items():
         if row == header_row and isinstance(cell.value, str) and cell.value.endswith(TOOL_COLUMN_SUFFIX):
             found.setdefault(cell.value[: -len(TOOL_COLUMN_SUFFIX)], col)
     columns = set(found.values())
     if columns:
-        for key in [k for k in ws._cells if k[1] in columns]:
+        for key in [k for k in ws._cells if k[1] in columns and k[0] >= header_row]:
             del ws._cells[key]
     return found

@@ -9,23 +9,46 @@ Exit codes: 0 no error findings; 1 error findings; 2 the input or the command ca
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
-from .errors import PartnershipXLError
+from .errors import OutputError, PartnershipXLError
 
 EPILOG = "Exit codes: 0 no error findings, 1 error findings, 2 the input or the command cannot be used."
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake told in one plain sentence (exit 2) instead of a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"partnership-xl: {_usage_sentence(self.prog, message)}\n")
+
+
+def _usage_sentence(prog: str, message: str) -> str:
+    """argparse's complaint as one sentence an officer can act on."""
+    help_ = f"run '{prog} --help' to see how to use it, then run again."
+    if m := re.fullmatch(r"unrecognized arguments: (.*)", message):
+        return f"'{prog}' does not take {m.group(1)}: {help_}"
+    if m := re.fullmatch(r"the following arguments are required: (.*)", message):
+        return f"'{prog}' needs {m.group(1).replace('COMMAND', 'a command (validate, scrutiny, risks, template, rules or init)')}: {help_}"
+    if m := re.fullmatch(r"argument COMMAND: invalid choice: (.*?) \(choose from .*\)", message):
+        return f"{m.group(1)} is not a command; the commands are validate, scrutiny, risks, template, rules and init: {help_}"
+    if m := re.fullmatch(r"argument ([^:]+): expected one argument", message):
+        return f"{m.group(1).split('/')[-1]} needs a value after it: {help_}"
+    return f"{message[:1].upper()}{message[1:]} ('{prog}'): {help_}"
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--config", type=Path, metavar="FILE", help="settings file (default: partnership-xl.toml beside the register)")
     common.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date every date rule uses (default: today)")
     common.add_argument("--quiet", action="store_true", help="print one line (for a scheduled task's log)")
     common.add_argument("--debug", action="store_true", help="show the full error behind a failure")
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="partnership-xl",
         description="Check the council's Partnership Register against the Partnership Policy and write the results back into Excel.",
         epilog=EPILOG,
@@ -61,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", parents=[common], epilog=EPILOG, help="write a commented partnership-xl.toml with every setting",
                        description="Write the settings file with every setting and its default. Example: partnership-xl init")
     i.add_argument("--out", type=Path, metavar="FILE", default=Path("partnership-xl.toml"), help="where to write it (default: ./partnership-xl.toml)")
+    p.commands = dict(sub.choices)  # type: ignore[attr-defined]
     return p
 
 
@@ -69,8 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a Windows log file in cp1252 must not crash a print
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    args = _parser().parse_args(argv)
+    parser = _parser()
     try:
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # told against the command given, so its --help is the one suggested
+            parser.commands.get(args.command, parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    except SystemExit as exc:  # --help (0) or a usage mistake (2, one sentence already printed)
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        _as_of(args)  # a bad --as-of is refused by every command, even those that use no dates
         return _COMMANDS[args.command](args)
     except PartnershipXLError as exc:
         _err(str(exc), args)
@@ -105,9 +136,12 @@ def _as_of(args: argparse.Namespace) -> date:
     if not args.as_of:
         return date.today()
     try:
-        return date.fromisoformat(args.as_of)
+        as_of = date.fromisoformat(args.as_of)
     except ValueError:
         raise PartnershipXLError(f"--as-of '{args.as_of}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31.") from None
+    if not 1900 <= as_of.year <= 9998:  # Excel's dates; the rules count months and days either side of it
+        raise PartnershipXLError(f"--as-of '{args.as_of}' is outside the dates Excel holds: give a date from 1900-01-01 to 9998-12-31, e.g. 2026-03-31.")
+    return as_of
 
 
 def _settings(args: argparse.Namespace, register: Path | None):
@@ -142,6 +176,25 @@ def _check(args: argparse.Namespace, register: Path, settings, as_of: date, prog
     return check(register, settings, as_of, sheet=getattr(args, "sheet", None), progress=progress)
 
 
+def _must_be_xlsx(out: Path, what: str) -> None:
+    """Refuse an output name Excel would not open: the workbooks written are always .xlsx."""
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError(f"The output {out.name} does not end in .xlsx: the {what} is always an Excel Workbook (.xlsx), "
+                          f"which Excel refuses to open under another extension; give a file name ending in .xlsx with --out, then run again.")
+
+
+def _json_apart(json_file: Path | None, workbook: Path | None) -> None:
+    if json_file is not None and workbook is not None and _same_file(json_file, workbook):
+        raise OutputError(f"The --json file {json_file.name} is the annotated copy's own file: give the findings their own file name "
+                          f"(for example findings.json) with --json, then run again.")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    from .outputs import same_file
+
+    return same_file(Path(a), Path(b))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the register; write the annotated copy, JSON and a history line; print a summary."""
     from .outputs import resolve_output, write_atomically
@@ -156,6 +209,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for explicit in (args.out, args.json):
             if explicit is not None:
                 resolve_output(explicit, explicit, args.register)
+        if args.out is not None and not args.no_workbook:
+            _must_be_xlsx(args.out, "annotated copy")
+            _json_apart(args.json, args.out)
 
     progress = Progress(enabled=not args.quiet)
     with progress:
@@ -166,10 +222,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
             workbook_target, note = resolve_output(args.out, default, args.register)
         if args.json is not None:
             json_target, _ = resolve_output(args.json, args.json, args.register)
+            _json_apart(json_target, workbook_target)
         losses: list[str] = []
         if workbook_target is not None:
             from .annotate import write_annotated
 
+            # The copy, the JSON, the history and the summary need the findings and scores only: the
+            # cell values and the typed table (about 200 MB of the peak at 100,000 rows) go first.
+            result.table = result.register.raw = None
             with progress.stage("Writing the annotated copy"):
                 losses = write_annotated(result, workbook_target)
         if json_target is not None:
@@ -233,8 +293,9 @@ def _report(args: argparse.Namespace, kind: str) -> int:
     as_of = _as_of(args)
     settings = _settings(args, args.register)
     target, _ = resolve_output(args.out, args.out, args.register)
-    if args.previous is not None:
-        resolve_output(args.out, args.out, args.previous)  # never overwrite last year's register either
+    if args.previous is not None and _same_file(args.out, args.previous):  # never overwrite last year's register either
+        raise OutputError(f"The output {args.out.name} is the previous register given with --previous, which is never overwritten: choose another file name with --out, then run again.")
+    _must_be_xlsx(args.out, f"{kind} workbook")
     progress = Progress(enabled=not args.quiet)
     with progress:
         result = _check(args, args.register, settings, as_of, progress)
@@ -283,8 +344,11 @@ def cmd_template(args: argparse.Namespace) -> int:
     from .outputs import resolve_output, write_atomically
     from .template import write_template
 
+    if args.out.is_dir():
+        resolve_output(args.out, args.out, args.out.with_name("~pxl-no-register~"))  # "... is a folder"
     if args.out.exists():
         raise PartnershipXLError(f"{args.out.name} already exists: the template is never written over a file; choose a new name or move the old file.")
+    _must_be_xlsx(args.out, "template")
     target, _ = resolve_output(args.out, args.out, args.out.with_name("~pxl-no-register~"))
     settings = _settings(args, None)
     write_atomically(target, lambda tmp: write_template(tmp, settings))

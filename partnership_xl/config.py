@@ -65,6 +65,7 @@ HELP = {
 
 _INT_KEYS = {"header_row", "review_interval_months", "due_soon_days", "low_max", "medium_max",
              "max_part_mb", "max_total_mb", "max_ratio", "max_cells"}
+_INT_MAX = {"review_interval_months": (1200, "a hundred years"), "due_soon_days": (36_500, "a hundred years")}
 _MONEY_KEYS = {"executive_threshold", "significance_threshold"}
 _TEXT_KEYS = {"council_name", "sheet", "output_dir"}
 
@@ -118,6 +119,8 @@ def _check(key: str, value: Any, where: str) -> Any:
             raise ConfigError(f"Setting '{key}'{where} must be a whole number of at least {0 if key == 'due_soon_days' else 1}, not {value!r}.")
         if key in ("low_max", "medium_max") and value > 25:
             raise ConfigError(f"Setting '{key}'{where} must be between 1 and 25 (scores are likelihood x impact), not {value!r}.")
+        if key in _INT_MAX and value > _INT_MAX[key][0]:
+            raise ConfigError(f"Setting '{key}'{where} must be at most {_INT_MAX[key][0]:,} ({_INT_MAX[key][1]}), not {value!r}.")
         if key == "header_row" and value > 1_048_576:
             raise ConfigError(f"Setting 'header_row'{where} must be an Excel row number, not {value!r}.")
         return value

@@ -16,7 +16,7 @@ from .config import Settings
 from .fields import COLUMN_REQUIRED, all_fields, fields_by_name
 from .findings import CATALOGUE, Finding, sort_key
 from .model import CheckResult, Register
-from .normalise import benefit_claims, parse_column
+from .normalise import benefit_claims, parse_column, parse_text
 from .progress import NO_PROGRESS, NoProgress
 from .reader import ExcelError, NoCachedValue, column_letter, read_register
 from .rules import RULES, Context, missing_columns
@@ -190,7 +190,9 @@ def _field_of(register: Register, text: str) -> str:
 
 def _schema_message(code: str, field: str, value: object) -> str:
     f = fields_by_name()[field]
-    shown = str(value).strip()
+    # as the officer sees it: 17 not 17.0, TRUE not True, 26/02/2015 not 2015-02-26 00:00:00
+    text = str(value).upper() if isinstance(value, bool) else parse_text(value)
+    shown = (text if isinstance(text, str) else str(value)).strip()
     if len(shown) > 60:
         shown = shown[:57] + "..."
     if code == "DQ002":

@@ -57,9 +57,15 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _AND = re.compile(r"&")  # "Aims & objectives" is "Aims and objectives"
 
 
+_POUND_SUFFIX = re.compile(r"(?<=[0-9a-z)])[\s:-]*£[^()]*$")  # "Direct contribution £ a year": a £ suffix without brackets
+
+
 def header_key(text: object) -> str:
     """The comparable form of a header: no case, spacing, punctuation, `£` or `(...)` suffixes; ``&`` is "and"."""
-    s = _AND.sub(" and ", str(text).strip().lower().replace("£", " "))
+    s = str(text).strip().lower()
+    if "£" in s:
+        s = _POUND_SUFFIX.sub("", s)
+    s = _AND.sub(" and ", s.replace("£", " "))
     previous = None
     while previous != s:  # "Direct contribution (£ a year) (2024):" loses both suffixes and the colon
         previous = s

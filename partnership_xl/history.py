@@ -126,7 +126,8 @@ def read_history(path: Path) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = ""
     frame = frame[list(COLUMNS) + [c for c in frame.columns if c not in COLUMNS]]
-    frame = frame[frame.apply(lambda r: any(str(v).strip() for v in r), axis=1)]
+    if len(frame):  # on no rows apply() gives a frame, not a mask, and indexing by it drops every column
+        frame = frame[frame.apply(lambda r: any(str(v).strip() for v in r), axis=1)]
     return _typed(frame.reset_index(drop=True))
 
 

@@ -92,8 +92,15 @@ def parse_text(value: object) -> object:
     return str(v)
 
 
-def parse_yesno(value: object) -> object:
-    """Y/yes/TRUE/1/x/✓ → True; N/no/FALSE/0/- → False."""
+#: Words a yes/no column's own heading invites: "Statutory / non-statutory" is answered "Statutory".
+FIELD_YESNO = {
+    "statutory": (frozenset({"statutory", "statutoryduty", "requiredbylaw"}),
+                  frozenset({"nonstatutory", "notstatutory", "discretionary", "voluntary"})),
+}
+
+
+def parse_yesno(value: object, field: str | None = None) -> object:
+    """Y/yes/TRUE/1/x/✓ → True; N/no/FALSE/0/- → False (plus the field's own words, e.g. Statutory)."""
     v = _pre(value)
     if v is BLANK or v is UNKNOWN:
         return v
@@ -107,6 +114,13 @@ def parse_yesno(value: object) -> object:
             return True
         if k in NO:
             return False
+        words = FIELD_YESNO.get(field or "")
+        if words:
+            key = choice_key(v)
+            if key in words[0]:
+                return True
+            if key in words[1]:
+                return False
     return UNPARSED
 
 
@@ -115,7 +129,15 @@ def parse_choice(field: str, value: object) -> object:
     v = _pre(value)
     if v is BLANK or v is UNKNOWN:
         return v
-    return choice_index(field).get(choice_key(parse_text(v)), UNPARSED)
+    text = parse_text(v)
+    index = choice_index(field)
+    found = index.get(choice_key(text))
+    if found is None and "(" in text and len(text) <= _MAX_TEXT and _BRACKETED.search(text):  # "Executive (Cabinet 12/03/15)": the bracket is a remark
+        found = index.get(choice_key(_BRACKETED.sub("", text)))
+    return UNPARSED if found is None else found
+
+
+_BRACKETED = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 _MONEY_SUFFIX = re.compile(
@@ -151,7 +173,7 @@ def parse_money(value: object) -> object:
 @lru_cache(maxsize=4096)
 def _money_text(text: str) -> object:
     s = re.sub(r"\s+", " ", text.strip().lower())
-    if s in _NIL:
+    if s in _NIL or s.rstrip(".") in _NIL or s.lstrip("£ ").rstrip(".") in _NIL:  # "Nil.", "£nil"
         return 0.0
     if len(s) > _MAX_TEXT:
         return UNPARSED
@@ -316,7 +338,7 @@ def _benefit_by_keyword(item: str) -> str | None:
 def parse_column(f: Field, values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse one column: (typed values with NA for blank/unparsed/unknown, blank mask, unparsed mask)."""
     parse = {
-        "text": parse_text, "list": parse_text, "yesno": parse_yesno, "money": parse_money,
+        "text": parse_text, "list": parse_text, "yesno": lambda v: parse_yesno(v, f.name), "money": parse_money,
         "score": parse_score, "date": parse_date, "benefits": parse_benefits,
         "choice": lambda v: parse_choice(f.name, v),
     }[f.kind]

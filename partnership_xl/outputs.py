@@ -19,6 +19,8 @@ from .errors import OutputError
 from .safety import lock_owner
 
 TEMP_PREFIX = "~pxl-"
+_NOT_A_FILE = ("The output {name} is not an ordinary file (it is a device or a pipe), so nothing is written over it: "
+               "give the name of a file to write instead, then run again.")
 _MAX_NUMBERED = 99  # "<stem> (2).xlsx" ... "<stem> (99).xlsx"
 
 
@@ -36,6 +38,8 @@ def resolve_output(out: Path | None, default: Path, register: Path) -> tuple[Pat
             raise OutputError(f"The output {out.name} is the register itself, which is never overwritten: choose another file name with --out, then run again.")
         if out.is_dir():
             raise OutputError(f"The output {out.name} is a folder: give a file name inside it with --out (for example {Path(out.name) / 'results.xlsx'}), then run again.")
+        if out.exists() and not out.is_file():
+            raise OutputError(_NOT_A_FILE.format(name=out.name))
         _check_folder(out)
         who = lock_owner(out)
         if who is not None:
@@ -69,6 +73,8 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
     _check_folder(target)
     if target.is_dir():
         raise OutputError(f"The output {target.name} is a folder: give a file name for the output, then run again.")
+    if target.exists() and not target.is_file():  # a device or a pipe: moving a file onto it would replace it
+        raise OutputError(_NOT_A_FILE.format(name=target.name))
     _sweep_stale_temps(target)
     tmp = _new_temp_file(target)
     try:
@@ -89,6 +95,11 @@ def _check_folder(path: Path) -> None:
         return
     what = "is a file, not a folder" if folder.exists() else "does not exist"
     raise OutputError(f"The folder {folder.name or folder} for the output {path.name} {what}: create the folder or choose another place for the output, then run again.")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Are ``a`` and ``b`` the same file (a link, another spelling of the path, or one not made yet)?"""
+    return _same_file(a, b)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -112,6 +123,8 @@ def _why_unusable(candidate: Path, register: Path) -> str | None:
         return f"is open in Excel{_by(who)}"
     if candidate.is_dir():
         return "is a folder"
+    if candidate.exists() and not candidate.is_file():
+        return "is not an ordinary file"
     if not _replaceable(candidate):
         return "cannot be replaced (it is open in another program or read-only)"
     return None

@@ -15,9 +15,11 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pandas as pd
 from defusedxml import ElementTree
 
+from . import trailing
 from .config import Settings
 from .errors import NoRegisterSheet, NotAWorkbook, ProtectedWorkbook
 from .fields import alias_index, header_key
@@ -57,10 +59,12 @@ def column_letter(col: int) -> str:
     return letters
 
 
-def _open(path: Path):
+def _open(path: Path, package=None):
     import python_calamine as pc
 
     try:
+        if package is not None:  # the package with its trailing formatted rows cut (see .trailing)
+            return pc.CalamineWorkbook.from_filelike(package)
         return pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise ProtectedWorkbook(f"{path.name} is password-protected: open it in Excel, remove the password (File > Info > Protect Workbook), save it and run again.") from None
@@ -93,7 +97,11 @@ def _header_row(rows: list[list], index: dict[str, str]) -> int | None:
 
 def read_register(path: Path, settings: Settings, sheet: str | None = None, kind: str = "xlsx") -> Register:
     """Read the register at ``path``: the sheet from ``sheet``/config or the best-matching one."""
-    book = _open(path)
+    # Large worksheet parts are unpacked once here: the rows after the last used row that only
+    # carry formatting (a sheet formatted to row 1,048,576) are cut before calamine parses them,
+    # and the (cut) XML is kept for the scan of error cells, which would unpack it again.
+    cut = trailing.cut_package(path, representatives=False, keep_xml=True) if kind == "xlsx" else None
+    book = _open(path, cut.data if cut is not None else None)
     index = alias_index(settings.aliases)
     try:
         names = list(book.sheet_names)
@@ -116,7 +124,9 @@ def read_register(path: Path, settings: Settings, sheet: str | None = None, kind
         h = _header_row(rows, index)
         if h is None:
             raise NoRegisterSheet(f"Sheet '{chosen}' of {path.name} has no header row with at least {MIN_HEADER_FIELDS} known register columns in its first {HEADER_SEARCH_ROWS} rows: check the sheet name, or set 'sheet' and 'header_row' in partnership-xl.toml.")
-    return _build(path, chosen, names, rows, merged, h, index, kind)
+    xml = cut.xml.get(chosen) if cut is not None else None
+    del cut
+    return _build(path, chosen, names, rows, merged, h, index, kind, xml)
 
 
 def _rows(book, name: str, path: Path) -> tuple[list[list], list]:
@@ -150,7 +160,8 @@ def _best_sheet(book, names: list[str], index: dict[str, str], path: Path, heade
     return best[1], best[2][0], best[2][1]
 
 
-def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: list, h: int, index: dict[str, str], kind: str) -> Register:
+def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: list, h: int, index: dict[str, str], kind: str,
+           xml: bytes | None = None) -> Register:
     header = rows[h]
     width = max((len(r) for r in rows), default=0)
     columns: dict[str, int] = {}
@@ -182,49 +193,59 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
         else:
             columns[field] = col
 
-    markers = _scan_markers(path, sheet, kind)
+    markers = _scan_markers(path, sheet, kind, xml)
+    del xml
     header_excel_row = h + 1
     first_data_row = header_excel_row + 1
     last_marker_row = max((row for row, _ in markers), default=0)
     if last_marker_row >= first_data_row + len(data):  # calamine drops rows holding only unsaved formulas
         data = data + [[] for _ in range(last_marker_row - first_data_row - len(data) + 1)]
 
-    # Values of each field column, with Excel errors and unsaved formulas marked.
+    # Values of each field column, with Excel errors and unsaved formulas marked. Columns are
+    # taken out of the rows in one transposition (calamine's rows are all as wide as the sheet).
     wanted_cols = sorted(set(columns.values()) | set(unknown) | set(duplicates))
     values: dict[int, list] = {}
-    for col in wanted_cols:
-        c = col - 1
-        values[col] = [r[c] if c < len(r) else "" for r in data]
+    if data and wanted_cols:
+        need = max(wanted_cols)
+        transposed = list(zip(*(r if len(r) >= need else list(r) + [""] * (need - len(r)) for r in data), strict=False))
+        for col in wanted_cols:
+            values[col] = list(transposed[col - 1])
+        del transposed
+    else:
+        values = {col: [] for col in wanted_cols}
     for (row, col), marker in markers.items():
         i = row - first_data_row
         if col in values and 0 <= i < len(data):
             values[col][i] = marker
-    for vals in values.values():  # text that reads as an Excel error (e.g. from .ods) is one too
-        for i, v in enumerate(vals):
-            if type(v) is str and v in EXCEL_ERRORS:
-                vals[i] = ExcelError(v)
     for (r1, c1, r2, c2) in merged:  # a merged block means its top-left value for every cell
         for col in range(c1, c2 + 1):
             if col in values and r1 >= first_data_row:
                 top = values[col][r1 - first_data_row] if r1 - first_data_row < len(data) else ""
                 for row in range(r1 + 1, min(r2, first_data_row + len(data) - 1) + 1):
                     values[col][row - first_data_row] = top
+    # Text that reads as an Excel error (e.g. from .ods) is one too; and which cells are filled.
+    # Both are decided once per distinct value of a column, not once per cell.
+    filled_of: dict[int, np.ndarray] = {}
+    for col in wanted_cols:
+        values[col], filled_of[col] = _errors_and_filled(values[col])
 
     index_rows = range(first_data_row, first_data_row + len(data))
     frame = pd.DataFrame({f: values[col] for f, col in columns.items()}, index=pd.Index(index_rows, name="row"), dtype=object)
     other = pd.DataFrame({col: values[col] for col in sorted(set(unknown) | set(duplicates))}, index=frame.index, dtype=object)
 
-    filled = frame.map(_filled) if len(frame.columns) else pd.DataFrame(index=frame.index)
-    other_filled = other.map(_filled) if len(other.columns) else pd.DataFrame(index=frame.index)
+    filled = pd.DataFrame({f: filled_of[col] for f, col in columns.items()}, index=frame.index, dtype=bool) if len(frame.columns) else pd.DataFrame(index=frame.index)
+    other_filled = pd.DataFrame({col: filled_of[col] for col in other.columns}, index=frame.index, dtype=bool) if len(other.columns) else pd.DataFrame(index=frame.index)
     known_count = filled.sum(axis=1) if len(filled.columns) else pd.Series(0, index=frame.index)
     any_other = other_filled.any(axis=1) if len(other_filled.columns) else pd.Series(False, index=frame.index)
     blank_row = (known_count == 0) & ~any_other
     if "name" in frame:
         name_given = filled["name"]
-        is_total = frame["name"].map(lambda v: isinstance(v, str) and header_key(v) in TOTAL_NAMES)
+        is_total = _total_mask(frame["name"])
     else:
         name_given = pd.Series(False, index=frame.index)
         is_total = pd.Series(False, index=frame.index)
+    if "ref" in frame:  # "Total" typed in the first column (Ref) of a row with no name is a total too
+        is_total |= ~name_given & _total_mask(frame["ref"])
     note_row = ~blank_row & (((known_count < 3) & ~name_given) | is_total)
     keep = ~blank_row & ~note_row
     skipped = [int(r) for r in frame.index[note_row]]
@@ -251,6 +272,50 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
         sheet_names=names,
         other_cells=other_cells,
     )
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_TOTAL_STARTS = tuple(TOTAL_NAMES)
+
+
+def _is_total(v: object) -> bool:
+    """Whether a cell reads Total / Grand total (``header_key(v) in TOTAL_NAMES``). header_key only
+    cuts its text's end and drops what is not a letter or digit, so its key starts the text's
+    letters and digits: text whose letters do not start with a total's name is not one (cheap)."""
+    return (isinstance(v, str) and _NOT_ALNUM.sub("", v.lower().replace("&", "and")).startswith(_TOTAL_STARTS)
+            and header_key(v) in TOTAL_NAMES)
+
+
+def _total_mask(column: pd.Series) -> pd.Series:
+    return column.map(_is_total).astype(bool)
+
+
+def _errors_and_filled(values: list) -> tuple[np.ndarray, np.ndarray]:
+    """The column as an object array with text Excel errors as ExcelError, and whether each cell is
+    filled (:func:`_filled`), both decided per distinct value (values equal in Python, such as
+    ``1``, ``1.0`` and ``True``, or ``"#N/A"`` and ``ExcelError("#N/A")``, are alike for both)."""
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    if not len(arr):
+        return arr, np.zeros(0, dtype=bool)
+    try:
+        codes, uniques = pd.factorize(arr)
+    except TypeError:  # an unhashable value (never from calamine): one cell at a time
+        for i, v in enumerate(arr):
+            if type(v) is str and v in EXCEL_ERRORS:
+                arr[i] = ExcelError(v)
+        return arr, np.fromiter((_filled(v) for v in arr), dtype=bool, count=len(arr))
+    for k, v in enumerate(uniques):
+        if isinstance(v, str) and v in EXCEL_ERRORS:
+            error = ExcelError(v)
+            for i in np.flatnonzero(codes == k).tolist():
+                if type(arr[i]) is str:
+                    arr[i] = error
+    filled = np.fromiter((_filled(v) for v in uniques), dtype=bool, count=len(uniques))[codes]
+    missing = codes < 0  # None / NaN / NaT: pandas gives them no code
+    if missing.any():
+        filled[missing] = [_filled(v) for v in arr[missing]]
+    return arr, filled
 
 
 def _filled(v: object) -> bool:
@@ -317,9 +382,11 @@ def _sheet_xml(path: Path, sheet: str, kind: str) -> bytes | None:
         return None
 
 
-def _scan_markers(path: Path, sheet: str, kind: str) -> dict[tuple[int, int], object]:
-    """(row, col) → ExcelError / NO_CACHED_VALUE for the sheet's error and unsaved-formula cells."""
-    xml = _sheet_xml(path, sheet, kind)
+def _scan_markers(path: Path, sheet: str, kind: str, xml: bytes | None = None) -> dict[tuple[int, int], object]:
+    """(row, col) → ExcelError / NO_CACHED_VALUE for the sheet's error and unsaved-formula cells
+    (``xml``: the sheet's XML when already unpacked)."""
+    if xml is None:
+        xml = _sheet_xml(path, sheet, kind)
     found: dict[tuple[int, int], object] = {}
     if not xml:
         return found

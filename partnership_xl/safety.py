@@ -17,6 +17,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import BinaryIO
 
@@ -194,6 +195,8 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: L
         raw = fh.read(_CHUNK)
         sniffed = _sniff_xml(raw)
         if sniffed is None:
+            if info.filename.lower().endswith((".xml", ".rels")):  # named as XML, holding something else
+                raise NotAWorkbook(_DAMAGED.format(name=name))
             return  # not XML (an image, a .bin record stream...): readers do not parse it as XML
         encoding, prefix, start = sniffed
         decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
@@ -216,7 +219,10 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: L
                 break
             read += len(more)
             text += decoder.decode(more)
-    _check_sheet_size(info, _dimension(dim.group(1)) if dim else None, name, limits)
+    claimed = _dimension(dim.group(1)) if dim else None
+    _check_sheet_size(info, claimed, name, limits)
+    if claimed is None or claimed[1] > limits.max_cells or info.file_size <= _SCAN_ALWAYS_BYTES:
+        _check_sheet_extent(zf, info, encoding, name, limits)
 
 
 _XML_DECL_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._\-]+)["'][^>]*?\?>""")
@@ -309,6 +315,79 @@ def _check_sheet_size(info: zipfile.ZipInfo, claimed: tuple[int, int] | None, na
         raise UnsafeWorkbook(f"{name} was refused: its sheet part '{info.filename}' unpacks to {_mb(size)} MB, room for about {cells:,} cells, more than the limit of {limits.max_cells:,} cells (setting max_cells); {_RAISE.format(key='max_cells')}.")
     if claimed is not None and min(claimed[0], size // _MIN_ROW_BYTES) > limits.max_rows:
         raise UnsafeWorkbook(f"{name} was refused: its sheet part '{info.filename}' unpacks to {_mb(size)} MB and claims {claimed[0]:,} rows, more than the limit of {limits.max_rows:,} rows (setting max_rows); {_RAISE.format(key='max_rows')}.")
+
+
+# What the readers allocate for a worksheet is the box from its first to its last cell holding
+# something, not the cells it holds: one stray value in XFD1048576 makes 17 billion cells, which
+# python-calamine cannot allocate (the process aborts, no exception to catch). The box is measured
+# from the cells themselves when the sheet claims a large one (<dimension>, which Excel keeps), when
+# it claims none, and for any part small enough to scan in a few milliseconds.
+_SCAN_ALWAYS_BYTES = 2 * MB
+# A cell's opening tag with its reference, when it holds something (not a self-closing <c .../>).
+_VALUED_CELL = re.compile(r"""<(?:[\w.-]+:)?c\s[^>]*?(?<=\s)r\s*=\s*["']([A-Za-z]{1,10})([0-9]{1,12})["'][^>]*(?<!/)>""")
+_EXCEL_LAST = (1_048_576, 16_384)  # XFD1048576
+_WORKSHEET_END = re.compile(r"(?:</(?:[\w.-]+:)?worksheet\s*>|<(?:[\w.-]+:)?worksheet\b[^<>]*/>)\s*\Z")
+
+
+def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, encoding: str, name: str, limits: Limits) -> None:
+    """Refuse a worksheet whose cells span more than ``max_cells``, or lie beyond Excel's last cell."""
+    rows: list[int] = []
+    columns: set[str] = set()
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    tail = ""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            text = tail + decoder.decode(chunk, final=not chunk)
+            cut = len(text) if not chunk else text.rfind("<")  # no tag is cut in two
+            if cut > 0:
+                found = _VALUED_CELL.findall(text, 0, cut)
+                if found:
+                    numbers = [int(r) for _, r in found]
+                    columns.update(c.upper() for c, _ in found)
+                    rows += (min(numbers), max(numbers))
+                tail = text[cut:]
+            else:
+                tail = text
+            if not chunk:
+                break
+    if not _WORKSHEET_END.search(text):  # cut short inside the zip: readers would call it "no register"
+        raise NotAWorkbook(_DAMAGED.format(name=name))
+    if not rows:
+        return
+    by_number = {_column_number(c): c for c in columns}
+    low_col, high_col, low_row, high_row = min(by_number), max(by_number), min(rows), max(rows)
+    if high_row > _EXCEL_LAST[0] or high_col > _EXCEL_LAST[1] or low_row == 0:
+        far = f"{by_number[high_col]}{high_row}" if low_row else f"{by_number[low_col]}0"
+        raise UnsafeWorkbook(f"{name} was refused for safety: sheet {_sheet_label(zf, info.filename)} has cells beyond Excel's last cell XFD1048576 "
+                             f"(as far as {far}), which Excel never writes; use a copy saved by Excel, or ask IT to check the file.")
+    height, width = high_row - low_row + 1, high_col - low_col + 1
+    if height * width > limits.max_cells:
+        raise UnsafeWorkbook(f"{name} was refused: sheet {_sheet_label(zf, info.filename)} has something as far out as row {high_row:,} and "
+                             f"column {by_number[high_col]}, far from its other cells, which makes it {height:,} rows by {width:,} columns "
+                             f"({height * width:,} cells), more than the limit of {limits.max_cells:,} cells (setting max_cells): in Excel "
+                             f"press Ctrl+End on that sheet to find it, delete the stray rows or columns and save; or, if the sheet really "
+                             f"is that large, raise max_cells in partnership-xl.toml; then run again.")
+
+
+def _sheet_label(zf: zipfile.ZipFile, part: str) -> str:
+    """'Register' for a worksheet part, from workbook.xml and its relationships; else the part name."""
+    try:
+        book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, RuntimeError):
+        return f"part '{part}'"
+    targets: dict[str, str] = {}
+    for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+        rid, target = re.search(r'\sId="([^"]*)"', rel.group(0)), re.search(r'\sTarget="([^"]*)"', rel.group(0))
+        if rid and target:
+            targets[rid.group(1)] = target.group(1)
+    for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        sheet_name, rid = re.search(r'\sname="([^"]*)"', m.group(0)), re.search(r'\s[\w]+:id="([^"]*)"', m.group(0))
+        target = targets.get(rid.group(1), "") if rid else ""
+        if sheet_name and target and part.endswith(target.lstrip("/").removeprefix("xl/")):
+            return f"'{unescape(sheet_name.group(1))}'"
+    return f"part '{part}'"
 
 
 # --- OLE compound files: legacy .xls, and password-protected workbooks of any kind --------------

@@ -288,3 +288,104 @@ def test_an_ods_register_gets_a_values_copy_with_the_same_marks(tmp_path):
     assert fill_of(ws["H3"]) == SEVERITY_FILLS["error"].fgColor.rgb and "PP801" in ws["H3"].comment.text
     assert ws.cell(1, len(headers) + 1).value == tool_header("Risk score")
     assert losses[0] in [c.value for c in wb["Summary"]["B"]]
+
+
+def test_officers_cells_right_of_the_table_survive_checking_the_copy_again(tmp_path):
+    """A value in a notes row or a title row right of the register, or a merged block reaching past
+    its last column, is the officer's: the tool's columns go after it, and a second check (which
+    empties the tool's columns) leaves it, and the title rows above the header, alone."""
+    register = write_register(tmp_path / "register.xlsx", [row(ref="P001"), row(ref="P002")], title_rows=2)
+    wb = openpyxl.load_workbook(register)
+    ws = wb.active
+    last = ws.max_column
+    letter = openpyxl.utils.get_column_letter
+    ws.cell(1, last + 1, "Title note right of the table")
+    ws.cell(8, last + 2, "=1+2")  # a notes row below the table, right of its last column
+    ws.merge_cells(f"{letter(last)}4:{letter(last + 3)}4")  # a partnership row's merged block
+    wb.save(register)
+    first = tmp_path / "first.xlsx"
+    write_annotated(check(register, Settings(), AS_OF), first)
+    second = tmp_path / "second.xlsx"
+    write_annotated(check(first, Settings(), AS_OF), second)
+    for path in (first, second):
+        ws = openpyxl.load_workbook(path).active
+        assert ws.cell(1, last + 1).value == "Title note right of the table"
+        assert ws.cell(8, last + 2).value == "=1+2"
+        assert ws.cell(3, last + 3).value is None and ws.cell(3, last + 4).value == tool_header(TOOL_COLUMNS[0])
+        assert f"{letter(last)}4:{letter(last + 3)}4" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_a_workbook_openpyxl_cannot_open_still_gets_a_values_copy_that_says_so(tmp_path):
+    """calamine reads a workbook with no styles part; openpyxl fails on it (IndexError): that was a
+    code 2 'something unexpected' after the whole check; now the copy holds the values and says why."""
+    register = write_register(tmp_path / "register.xlsx", [row(ref="P001"), row(ref="P002", lead_officer=None)])
+    with zipfile.ZipFile(register) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist() if i.filename != "xl/styles.xml"}
+    broken = tmp_path / "no styles.xlsx"
+    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    result = check(broken, Settings(), AS_OF)
+    out = tmp_path / "copy.xlsx"
+    losses = write_annotated(result, out)
+    assert len(losses) == 1 and "could not open this workbook" in losses[0] and str(tmp_path) not in losses[0]
+    wb = openpyxl.load_workbook(out)
+    ws = wb[result.register.sheet]
+    flagged = next(f for f in result.findings if f.code == "PP801")
+    assert ws[flagged.cell].comment is not None and "PP801" in ws[flagged.cell].comment.text
+    assert ws["A2"].value == "P001" and {"Findings", "Summary"} <= set(wb.sheetnames)
+
+
+@pytest.mark.parametrize("name", ["Partnership Register", "register.xlsx.bak"])
+def test_a_register_whose_name_openpyxl_does_not_know_gets_a_full_copy(tmp_path, name):
+    """openpyxl goes by the file name ("does not support  file format"): that was a code 2 after the check."""
+    register = rich_register(tmp_path / "register.xlsx")
+    renamed = register.rename(tmp_path / name)
+    result = check(renamed, Settings(), AS_OF)
+    out = tmp_path / "copy.xlsx"
+    losses = write_annotated(result, out)
+    assert not any("values only" in loss for loss in losses)
+    ws = openpyxl.load_workbook(out)["Register"]
+    assert ws["H5"].comment is not None and OFFICER_NOTE in ws["H5"].comment.text
+
+
+def test_a_control_character_quoted_in_a_note_does_not_break_the_copy(tmp_path):
+    """A finding quotes the cell ('26/02/20\\x1f15' is not a date): the note held the raw control
+    character, which XML cannot, so the copy's notes part was not well-formed (Excel repairs it away)."""
+    import xlsxwriter
+
+    register = tmp_path / "register.xlsx"
+    book = xlsxwriter.Workbook(register, {"strings_to_formulas": False, "strings_to_urls": False})
+    sheet = book.add_worksheet("Register")
+    values = row(start_date="26/02/20\x1f15")
+    sheet.write_row(0, 0, list(values))
+    for c, value in enumerate(values.values()):
+        if value is not None:
+            sheet.write(1, c, value)
+    book.close()
+    result = check(register, Settings(), AS_OF)
+    finding = next(f for f in result.findings if f.code == "DQ003")
+    out = tmp_path / "copy.xlsx"
+    write_annotated(result, out)
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", z.read(name)), name
+    note = openpyxl.load_workbook(out)["Register"][finding.cell].comment.text
+    assert "DQ003" in note and "26/02/2015" in note
+
+
+def test_a_stray_value_near_the_last_column_does_not_push_the_added_columns_past_xfd(tmp_path):
+    """A value in XFB of a partnership row left no room after it: the columns went to XFE:XFI,
+    beyond Excel's last column XFD, which Excel cannot open. They now take the first free columns."""
+    register = write_register(tmp_path / "register.xlsx", [row(ref="P001"), row(ref="P002")])
+    wb = openpyxl.load_workbook(register)
+    last = wb.active.max_column
+    wb.active["XFB2"] = "stray"
+    wb.save(register)
+    for path in (tmp_path / "first.xlsx", tmp_path / "second.xlsx"):
+        write_annotated(check(register, Settings(), AS_OF), path)
+        ws = openpyxl.load_workbook(path).active
+        assert [ws.cell(1, c).value for c in range(last + 1, last + 6)] == [tool_header(n) for n in TOOL_COLUMNS]
+        assert ws["XFB2"].value == "stray" and ws.max_column == 16_382
+        register = path

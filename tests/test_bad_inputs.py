@@ -73,3 +73,26 @@ def test_out_is_the_register(copy_of, capsys):
     assert rc == 2
     assert "is the register itself" in capsys.readouterr().err
     assert path.read_bytes() == before
+
+
+def test_a_stray_value_in_the_last_cell_is_one_sentence_not_a_crash(tmp_path):
+    """A value left in XFD1048576 made python-calamine abort the process (a Rust backtrace, exit 134).
+
+    Run in a child process: a regression would take pytest down with it otherwise."""
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    from .conftest import row, write_register
+
+    path = write_register(tmp_path / "Partnership Register.xlsx", [row()])
+    wb = openpyxl.load_workbook(path)
+    wb.active["XFD1048576"] = "oops"
+    wb.save(path)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    done = subprocess.run([sys.executable, "-m", "partnership_xl", "validate", str(path)], capture_output=True, text=True, timeout=120)
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1 and "Ctrl+End" in lines[0], done.stderr[:500]
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]

@@ -118,3 +118,83 @@ def test_reports_exit_like_validate(tmp_path, capsys):
         assert cli.main([command, str(clean), "--out", str(tmp_path / f"{command}-clean.xlsx"), "--as-of", "2026-11-25"]) == 0
         assert cli.main([command, str(faulty), "--out", str(tmp_path / f"{command}-faulty.xlsx"), "--as-of", "2026-11-25"]) == 1
         assert (tmp_path / f"{command}-faulty.xlsx").is_file()
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["validate", "{reg}", "--bogus"], "'partnership-xl validate' does not take --bogus"),
+    (["validate", "{reg}", "extra.xlsx"], "does not take extra.xlsx"),
+    (["bogus", "{reg}"], "'bogus' is not a command"),
+    ([], "needs a command"),
+    (["scrutiny", "{reg}"], "'partnership-xl scrutiny' needs --out"),
+    (["validate", "{reg}", "--as-of"], "--as-of needs a value"),
+])
+def test_usage_mistakes_are_one_plain_sentence_and_exit_2(tmp_path, capsys, argv, fragment):
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    rc = cli.main([a.format(reg=path) for a in argv])
+    captured = capsys.readouterr()
+    lines = (captured.out + captured.err).strip().splitlines()
+    assert rc == 2 and len(lines) == 1 and fragment in lines[0] and "usage:" not in lines[0]
+    assert "--help" in lines[0] and sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+def test_help_still_exits_0(capsys):
+    assert cli.main(["validate", "--help"]) == 0
+    assert "--no-workbook" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, what", [
+    (["validate", "{reg}", "--out", "{tmp}/copy.xlsm"], "annotated copy"),
+    (["validate", "{reg}", "--out", "{tmp}/copy"], "annotated copy"),
+    (["scrutiny", "{reg}", "--out", "{tmp}/scrutiny.ods"], "scrutiny workbook"),
+    (["risks", "{reg}", "--out", "{tmp}/risks.xls"], "risks workbook"),
+    (["template", "--out", "{tmp}/blank.xlsm"], "template"),
+])
+def test_an_output_excel_would_not_open_is_refused(tmp_path, capsys, argv, what):
+    """The workbooks are always .xlsx: written as copy.xlsm, Excel refuses to open them."""
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    rc = cli.main([a.format(reg=path, tmp=tmp_path) for a in argv])
+    err = capsys.readouterr().err
+    assert rc == 2 and f"the {what} is always an Excel Workbook (.xlsx)" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+def test_an_upper_case_xlsx_output_is_fine(tmp_path):
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    assert cli.main(["validate", str(path), "--out", str(tmp_path / "COPY.XLSX"), "--quiet"]) == 0
+    assert (tmp_path / "COPY.XLSX").is_file()
+
+
+def test_the_previous_register_is_never_the_output(tmp_path, capsys):
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    previous = write_register(tmp_path / "last year.xlsx", [row()])
+    before = previous.read_bytes()
+    rc = cli.main(["risks", str(path), "--out", str(tmp_path / "." / "last year.xlsx"), "--previous", str(previous)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "is the previous register given with --previous" in err and previous.read_bytes() == before
+
+
+@pytest.mark.parametrize("json_name", ["copy.xlsx", "./copy.xlsx", "r - checked 2026-11-25.xlsx"])
+def test_the_json_never_overwrites_the_annotated_copy(tmp_path, capsys, monkeypatch, json_name):
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    monkeypatch.chdir(tmp_path)
+    out = ["--out", "copy.xlsx"] if json_name != "r - checked 2026-11-25.xlsx" else []
+    rc = cli.main(["validate", str(path), *out, "--json", json_name, "--as-of", "2026-11-25"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "is the annotated copy's own file" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+@pytest.mark.parametrize("argv", [["rules"], ["init", "--out", "{tmp}/x.toml"], ["template", "--out", "{tmp}/t.xlsx"]])
+def test_a_bad_as_of_is_refused_by_every_command(tmp_path, capsys, argv):
+    rc = cli.main([a.format(tmp=tmp_path) for a in argv] + ["--as-of", "31/03/2026"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "is not a date: write it as YYYY-MM-DD" in err and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "1899-12-31", "9999-12-31"])
+def test_an_as_of_outside_excels_dates_is_one_sentence(tmp_path, capsys, as_of):
+    """--as-of 0001-01-01 was "Something unexpected (ValueError: year 0 is out of range)"."""
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    rc = cli.main(["validate", str(path), "--no-workbook", "--as-of", as_of])
+    err = capsys.readouterr().err
+    assert rc == 2 and "outside the dates Excel holds" in err and len(err.strip().splitlines()) == 1

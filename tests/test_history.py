@@ -180,3 +180,13 @@ def test_history_of_a_real_check(tmp_path):
     summary = result.summary()
     assert {k: line[k] for k in COLUMNS[5:]} == {k: str(summary[k]) for k in COLUMNS[5:]}
     assert line["sha256"] == hashlib.sha256(register.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("content", [b"garbage\x00\xff\xfe", b"run_at,as_of,register\r\n", b"\xef\xbb\xbfjust a title line\r\n"])
+def test_a_history_with_a_header_and_no_lines_reads_as_empty(tmp_path, content):
+    """pandas' apply() on no rows gives a frame, not a mask: indexing by it dropped every column,
+    and the scrutiny report failed with "Something unexpected (KeyError: 'run_at')"."""
+    path = tmp_path / HISTORY_NAME
+    path.write_bytes(content)
+    frame = read_history(path)
+    assert len(frame) == 0 and list(frame.columns[: len(COLUMNS)]) == list(COLUMNS)

@@ -82,6 +82,20 @@ def test_not_yes_or_no_is_unparsed(value):
     assert parse_yesno(value) is UNPARSED
 
 
+@pytest.mark.parametrize(("value", "expected"), [("Statutory", True), ("statutory duty", True), ("Non-statutory", False),
+                                                 ("non statutory", False), ("Discretionary", False), ("Yes", True)])
+def test_the_statutory_column_takes_its_own_heading_words(value, expected):
+    # "Statutory / non-statutory" is an alias of the column: its answers are the two words
+    assert parse_yesno(value, "statutory") is expected
+    assert parse_column(fields_by_name()["statutory"], pd.Series([value], dtype=object))[0].iloc[0] == expected
+
+
+@pytest.mark.parametrize("value", ["Statutory", "Non-statutory"])
+def test_statutory_words_are_not_yes_or_no_elsewhere(value):
+    assert parse_yesno(value) is UNPARSED
+    assert parse_yesno(value, "budgeted") is UNPARSED
+
+
 @pytest.mark.parametrize("value", [ExcelError("#REF!"), ExcelError("#N/A"), NO_CACHED_VALUE], ids=repr)
 def test_excel_errors_and_unsaved_formulas_are_unknown(value):
     for parse in (parse_yesno, parse_money, parse_score, parse_date, parse_text, parse_benefits, lambda v: parse_choice("status", v)):
@@ -96,7 +110,7 @@ MONEY = [
     ("5k", 5000), ("5K", 5000), ("£5k", 5000), ("£2.5k", 2500), ("nil", 0), ("Nil", 0), ("NIL", 0), ("none", 0), ("None", 0),
     ("-", 0), ("£0", 0), ("0", 0), (0, 0), ("£1.2m", 1_200_000), ("£1.2M", 1_200_000), ("1m", 1_000_000), ("£1,250,000", 1_250_000),
     ("£5,000.50", 5000.5), ("£5,000 pa", 5000), ("£5,000 p.a.", 5000), ("£5,000 per annum", 5000), ("£5,000 a year", 5000),
-    ("£ 5 000", 5000), ("  £5,000  ", 5000), (".5k", 500),
+    ("£ 5 000", 5000), ("  £5,000  ", 5000), (".5k", 500), ("Nil.", 0), ("£nil", 0), ("None.", 0),
     # negatives are kept, so the schema can say so (DQ004)
     ("-500", -500), ("-£500", -500), ("£-500", -500), ("(500)", -500), ("(£5,000)", -5000), (-250.0, -250), (-3, -3),
 ]
@@ -195,11 +209,17 @@ CHOICES = [
     ("exit_reason", "outcomes achieved", "Outcomes achieved"), ("exit_decided_by", "cmt", "Corporate Management Team"),
     ("exit_decided_by", "Cabinet", "Executive"), ("council_role", "Accountable body", "Lead or accountable body"),
     ("council_role", "lead", "Lead or accountable body"), ("benefit_kind", "hard", "Hard"), ("benefit_kind", "Hard and soft", "Both"),
+    # officers' own spellings: a slash for "or", a bracketed remark after the choice, N/A for no approval needed
+    ("council_role", "Lead / accountable body", "Lead or accountable body"), ("council_role", "Lead/Accountable body", "Lead or accountable body"),
+    ("approved_by", "Executive (Cabinet 12/03/15)", "Executive"), ("approved_by", "Portfolio holder (Cllr Smith)", "Portfolio Holder"),
+    ("approved_by", "N/A", "Not required"), ("exit_reason", "Funding ceased", "External funding ceased"),
+    ("exit_reason", "Outcomes met", "Outcomes achieved"),
 ]
 NOT_CHOICES = [
     ("status", "maybe"), ("status", "Activ"), ("status", "Active?? maybe"), ("status", "-"), ("status", True), ("status", 3.0),
     ("status", date(2015, 1, 1)), ("arrangement", "Partnership / contract"), ("approved_by", "Mayor"), ("approved_by", "Yes"),
     ("exit_decided_by", "Portfolio Holder"), ("exit_decided_by", "Not required"), ("council_role", "x" * 32767),
+    ("approved_by", "Mayor (Cabinet)"), ("exit_decided_by", "Portfolio Holder (CMT noted)"),
 ]
 
 

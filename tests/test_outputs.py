@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import stat
 import struct
 from pathlib import Path
 
@@ -319,3 +320,24 @@ def test_output_gets_the_usual_permissions_not_private_ones(folder):
     finally:
         os.umask(umask)
     assert (folder / "checked.xlsx").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_an_output_that_is_a_pipe_or_a_device_is_never_replaced(tmp_path, capsys):
+    """os.replace() moved the finished file onto whatever had the name: run as root with
+    --json /dev/full it replaced the device itself."""
+    from partnership_xl import cli
+
+    from .conftest import row, write_register
+
+    pipe = tmp_path / "findings.json"
+    os.mkfifo(pipe)
+    register = write_register(tmp_path / "r.xlsx", [row()])
+    assert cli.main(["validate", str(register), "--no-workbook", "--json", str(pipe)]) == 2
+    assert "is not an ordinary file" in capsys.readouterr().err
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    with pytest.raises(OutputError, match="not an ordinary file"):
+        write_atomically(pipe, lambda tmp: tmp.write_text("x"))
+    target, note = resolve_output(None, pipe, register)  # a default name: the next numbered one, said so
+    assert target.name == "findings (2).json" and "is not an ordinary file" in note
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)) == []

@@ -171,6 +171,8 @@ def test_extra_columns_are_kept_and_reported_once_each_on_their_header_cell(tmp_
     ("Last Reviewed (date)", "last_review"), ("Arrangement Type (see Lookups)", "arrangement"), ("£ Direct contribution", "direct_contribution"),
     ("Direct contribution (£ a year) (2024/25)", "direct_contribution"), ("Lead member(s)", "lead_member"), ("Partner Organisations\n", "partners"),
     ("Aims & Objectives", "purpose"), ("No.", "ref"), ("Date of last review?", "last_review"),
+    ("Direct contribution £ a year", "direct_contribution"), ("Council contribution £ per annum", "direct_contribution"),
+    ("DIRECT CONTRIBUTION £", "direct_contribution"), ("Council contribution: £", "direct_contribution"),
 ])
 def test_odd_header_spellings_name_their_field(tmp_path, header, field):
     headers = [header if FIELD_OF[h] == field else h for h in HEADERS]
@@ -334,6 +336,22 @@ def test_notes_and_total_rows_below_the_table_are_skipped_and_counted(tmp_path):
     assert list(result.scores.index) == [2, 3]
     assert result.register.skipped_rows == [5, 6, 7, 8, 9]
     assert result.findings == []
+
+
+def test_a_total_typed_in_the_ref_column_is_a_total_row(tmp_path):
+    # officers often type "Total" in column A (Ref) and leave the name blank
+    totals = {"Direct contribution (£ a year)": 10000, "Risk likelihood (1-5)": 4, "Risk impact (1-5)": 4, "Status": "Active"}
+    rows = [row(), row(ref="P002"), {"Ref": "Total", **totals}, {"Ref": "Grand Total:", **totals}]
+    path = write_sheets(tmp_path / "r.xlsx", {"Register": grid(rows)})
+    result = run_file(path)
+    assert list(result.scores.index) == [2, 3]
+    assert result.register.skipped_rows == [4, 5]
+    assert result.findings == []
+
+
+def test_a_partnership_whose_ref_reads_total_but_has_a_name_is_kept(tmp_path):
+    path = write_sheets(tmp_path / "r.xlsx", {"Register": grid([row(), row(ref="Total")])})
+    assert list(run_file(path).scores.index) == [2, 3]
 
 
 def test_fully_blank_rows_in_the_middle_are_skipped_and_later_rows_keep_their_numbers(tmp_path):

@@ -235,6 +235,51 @@ def test_sheet_formatted_to_the_last_row_is_fine(tmp_path):
     assert inspect_register(path, Limits(max_cells=1000, max_rows=1000)) == "xlsx"
 
 
+
+@pytest.mark.parametrize("sheet_name, cell, fragment", [
+    ("Register", (1_048_575, 16_383), "as far out as row 1,048,576 and column XFD"),  # python-calamine aborted the process
+    ("Guidance notes", (59_999, 701), "as far out as row 60,000 and column ZZ"),  # 42 million cells, 1.7 GB
+])
+def test_a_stray_value_far_from_the_table_is_refused_before_a_reader_allocates_for_it(tmp_path, sheet_name, cell, fragment):
+    """The readers allocate the box from the first to the last cell holding something, not the cells held."""
+    path = tmp_path / "Register.xlsx"
+    book = xlsxwriter.Workbook(path)
+    register = book.add_worksheet("Register")
+    register.write_row(0, 0, ["Ref", "Partnership name"])
+    sheet = register if sheet_name == "Register" else book.add_worksheet(sheet_name)
+    sheet.write(0, 0, "How to keep the register")
+    sheet.write(*cell, "oops")
+    book.close()
+    message = refused(path, errors.UnsafeWorkbook, fragment)
+    assert f"sheet '{sheet_name}'" in message and "Ctrl+End" in message and "max_cells" in message
+    assert inspect_register(path, Limits(max_cells=20_000_000_000)) == "xlsx"
+
+
+@pytest.mark.parametrize("cell", ['<c r="ZZZZ9"><v>1</v></c>', '<c r="A99999999"><v>1</v></c>', '<x:c s="1" r="XFE1" t="n"><x:v>1</x:v></x:c>'])
+def test_a_cell_beyond_excels_last_one_is_refused(good, tmp_path, cell):
+    """Even when the <dimension> says the sheet is small: calamine would try to allocate up to it."""
+    with zipfile.ZipFile(good) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    hostile = tmp_path / "hostile.xlsx"
+    hostile.write_bytes(replace_part(good.read_bytes(), "xl/worksheets/sheet1.xml", sheet.replace(b"</sheetData>", b"<row r=\"9\">" + cell.encode() + b"</row></sheetData>")))
+    refused(hostile, errors.UnsafeWorkbook, "beyond Excel's last cell XFD1048576")
+
+
+def test_a_sheet_part_cut_short_inside_a_whole_zip_is_damaged_not_no_register(good, tmp_path):
+    """The zip is whole but the sheet's XML stops half-way: the readers skipped the sheet and said
+    'no sheet looks like a register'; it is a damaged file."""
+    with zipfile.ZipFile(good) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(replace_part(good.read_bytes(), "xl/worksheets/sheet1.xml", sheet[: len(sheet) * 2 // 3]))
+    refused(cut, errors.NotAWorkbook, "is damaged or incomplete")
+
+
+def test_a_sheet_part_holding_no_xml_is_damaged(good, tmp_path):
+    garbage = tmp_path / "garbage.xlsx"
+    garbage.write_bytes(replace_part(good.read_bytes(), "xl/worksheets/sheet1.xml", bytes(range(256)) * 8))
+    refused(garbage, errors.NotAWorkbook, "is damaged or incomplete")
+
 # --- XML attacks: a DTD anywhere before the root element of any part ------------------------------
 
 def test_openpyxl_uses_defusedxml():

@@ -89,6 +89,16 @@ def test_dq006_every_repeat_of_a_ref_is_flagged(run, refs, flagged):
     assert all(f.cell == cell("ref", f.row) and f.severity is Severity.ERROR for f in dq006)
 
 
+def test_dq_messages_quote_the_value_as_excel_shows_it(run):
+    # a numeric ref 17 (read back as 17.0) and the text "17" are the same ref; messages say 17, not 17.0
+    result = run([row(ref=17), row(ref="17"), row(ref="P3", budgeted=2), row(ref="P4", risk_likelihood=True)])
+    messages = {(f.code, f.row): f.message for f in result.findings}
+    assert "'17'" in messages[("DQ006", 2)] and "17.0" not in messages[("DQ006", 2)]
+    assert "'2'" in messages[("DQ005", 4)]
+    assert "'TRUE'" in messages[("DQ004", 5)]
+    assert [f.ref for f in result.findings if f.code == "DQ006"] == ["17", "17"]
+
+
 @pytest.mark.parametrize("header, field", [
     ("Ref", "ref"), ("Partnership name", "name"), ("Arrangement type", "arrangement"), ("Purpose", "purpose"),
     ("Direct contribution (£ a year)", "direct_contribution"), ("Key risks", "risks"), ("Status", "status"),
@@ -108,3 +118,12 @@ def test_optional_column_missing_is_not_dq001(run, header):
 def test_clean_row_has_no_findings(run):
     result = run([row(), row(ref="P002", last_review=date(2026, 7, 1))])
     assert result.findings == []
+
+
+def test_data_quality_findings_cite_the_register_clause(run):
+    # SPEC §3 leaves the DQ rules' clause blank, but every finding names a clause: the DQ rules keep
+    # the register's key information usable, which is §5 (the Partnership Register)
+    result = run([row(ref="P1", start_date="sometime"), row(ref="P1", partners=None)])
+    by_code = {d["code"]: d["policy"] for d in result.as_json()["findings"]}
+    assert by_code["DQ003"] == "§5" and by_code["DQ006"] == "§5"
+    assert by_code["PP204"] == "§2"

@@ -51,19 +51,48 @@ def _council_names(council: str) -> set[str]:
     return names
 
 
+#: What officers type in Partners when there are none: it names no organisation.
+_NO_PARTNER = frozenset({"", "none", "nil", "na", "nobody", "tbc", "tbd", "unknown", "notknown"})
+_BRACKET = re.compile(r"\([^()]*\)")
+
+
+def _partner_keys(text: object) -> list[str] | None:
+    """The comparable names in a Partners cell ("-", "none", "n/a" name nobody); None when not text."""
+    if not isinstance(text, str):
+        return None
+    keys = []
+    for item in re.split(r"[;\n\r]+|,", text):
+        key = choice_key(item)
+        if key not in _NO_PARTNER:
+            keys.append(key)
+    return keys
+
+
+def _is_council(key: str, raw_names: set[str]) -> bool:
+    return key in raw_names or (key.startswith("the") and key[3:] in raw_names)
+
+
 def _only_council(text: object, names: set[str]) -> bool:
+    """True when every organisation named is the council itself ("Harborough District Council (HDC)" too)."""
     if not isinstance(text, str):
         return False
-    items = [choice_key(i) for i in re.split(r"[;\n\r]+|,", text) if choice_key(i)]
-    return bool(items) and all(i in names for i in items)
+    items = [i for i in re.split(r"[;\n\r]+|,", text) if choice_key(i) not in _NO_PARTNER]
+    return bool(items) and all(_is_council(choice_key(i), names) or _is_council(choice_key(_BRACKET.sub(" ", i)), names)
+                               for i in items)
+
+
+def _names_nobody(text: object) -> bool:
+    keys = _partner_keys(text)
+    return keys is not None and not keys
 
 
 @needs("partners")
 def pp204(ctx: Context) -> Hit:
-    """No independent partner organisation: partners blank, or naming only the council itself."""
+    """No independent partner organisation: partners blank (or "-", "none"), or naming only the council itself."""
     names = _council_names(ctx.settings.council_name)
-    blank = ctx.is_blank("partners")
-    only = ctx.col("partners").map(lambda t: _only_council(t, names)).astype(bool)
+    partners = ctx.col("partners")
+    blank = ctx.is_blank("partners") | partners.map(_names_nobody).astype(bool)
+    only = partners.map(lambda t: _only_council(t, names)).astype(bool) & ~blank
     message = blank.map({True: "No partner organisations recorded: a partnership needs at least one independent partner.",
                          False: f"Partners name only {ctx.settings.council_name}: a partnership needs an independent partner organisation."})
     return Hit(blank | only, "partners", message)

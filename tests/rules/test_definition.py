@@ -36,6 +36,18 @@ def test_pp204_needs_an_independent_partner(fires, partners, expected):
 
 
 @pytest.mark.parametrize("partners, expected", [
+    ("Harborough District Council (HDC)", True),  # a bracketed abbreviation is still the council
+    ("The Harborough District Council", True),
+    ("-", True), ("None", True), ("n/a", True), (" ; ", True),  # placeholders name no organisation
+    ("None; Leicestershire County Council", False),
+    ("Harborough District Council (HDC); Leicestershire Police", False),
+    ("Leicestershire County Council (lead)", False),
+])
+def test_pp204_placeholders_and_bracketed_council_names(fires, partners, expected):
+    assert ("PP204" in fires(partners=partners)) is expected
+
+
+@pytest.mark.parametrize("partners, expected", [
     ("Melton Borough Council", True), ("MBC", True), ("Melton BC", True), ("Melton Borough", True),
     ("Melton DC; Melton District", False),  # not names of this council
     ("Harborough District Council", False),

@@ -1,0 +1,195 @@
+"""A register formatted down to row 1,048,576 (SPEC §2): the same findings as without the
+formatting, read without parsing a million empty rows, and an annotated copy that keeps every
+one of those rows' formats (SPEC §7), written as openpyxl itself would write them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from partnership_xl import annotate_io, trailing
+from partnership_xl.annotate import write_annotated
+from partnership_xl.config import Settings
+from partnership_xl.engine import check
+
+from .conftest import AS_OF
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_register.xlsx"
+SHEET = "Partnership Register"
+LAST = trailing.EXCEL_MAX_ROW
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
+
+
+def _format_rows(src: Path, dst: Path, last: int = LAST, prefix_rows: bool = True) -> int:
+    """Copy ``src`` with every row after the register sheet's last used row down to ``last``
+    formatted, as Excel writes whole-row formatting: a cell-less <row/> for each, mostly alike,
+    with a few of other formats (a height, hidden, spans, one openpyxl keeps nothing of).
+    Returns the first formatted row."""
+    with zipfile.ZipFile(src) as z:
+        part = trailing.sheet_parts(z)[SHEET]
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    xml = parts[part]
+    end = xml.rfind(b"</sheetData>")
+    first = int(re.findall(rb'<row r="([0-9]+)"', xml[:end])[-1]) + 1
+    special = {
+        first: b' spans="1:43" s="2" customFormat="1"',  # xlsxwriter writes spans on the rows next to data
+        first + 7: b' s="4" customFormat="1" ht="30" customHeight="1"',
+        first + 8: b' s="2" customFormat="1" hidden="1"',
+        first + 9: b' spans="1:3"',  # nothing openpyxl keeps: it writes no row for it
+        last - 1: b' s="5" customFormat="1"',
+    }
+    rows = [b'<row r="%d"%s/>' % (r, special.get(r, b' s="2" customFormat="1"')) for r in range(first, last + 1)]
+    parts[part] = xml[:end] + b"".join(rows) + xml[end:]
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return first
+
+
+def _sheet_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(trailing.sheet_parts(z)[SHEET])
+
+
+def _findings(result) -> list[tuple]:
+    return [(f.code, f.ref, f.sheet, f.cell, f.row, f.field, f.message) for f in result.findings]
+
+
+@pytest.fixture(scope="module")
+def formatted(tmp_path_factory) -> tuple[Path, int]:
+    path = tmp_path_factory.mktemp("formatted") / "register.xlsx"
+    return path, _format_rows(SAMPLE, path)
+
+
+def test_the_formatted_rows_are_cut_before_reading(formatted):
+    path, first = formatted
+    cut = trailing.cut_package(path, representatives=False)
+    assert cut is not None and cut.data is not None
+    with zipfile.ZipFile(cut.data) as z:
+        assert b'<row r="%d"' % LAST not in z.read(trailing.sheet_parts(z)[SHEET])
+    tail = trailing.cut_package(path, representatives=True).tails[SHEET]
+    assert tail.first_row == first and tail.count == LAST - first + 1
+    assert len(tail.representatives) == 6  # the common format and five others
+
+
+def test_findings_are_the_same_with_and_without_the_formatting(formatted):
+    path, _ = formatted
+    plain, styled = check(SAMPLE, Settings(), AS_OF), check(path, Settings(), AS_OF)
+    assert _findings(styled) == _findings(plain)
+    assert styled.register.skipped_rows == plain.register.skipped_rows
+    assert list(styled.scores.index) == list(plain.scores.index)
+
+
+def test_the_copy_keeps_every_trailing_row_format(formatted, tmp_path):
+    path, first = formatted
+    result = check(path, Settings(), AS_OF)
+    out = tmp_path / "copy.xlsx"
+    write_annotated(result, out)
+
+    original = trailing.find_tail(_sheet_xml(path), 1)[2]
+    copied = trailing.find_tail(_sheet_xml(out), 1)[2]
+    assert copied is not None
+    before, after = dict(original.rows()), dict(copied.rows())
+    assert set(after) == set(before) - {first + 9}  # openpyxl keeps no row that has only spans
+    # rows alike in the original are alike in the copy (spans, which openpyxl drops, may make two alike), with the same format
+    pairs = {(before[r], after[r]) for r in after}
+    assert len(pairs) == len({a for a, _ in pairs})
+
+    def dims(book_path: Path) -> dict[int, tuple]:
+        cut = trailing.cut_package(book_path, representatives=True, min_bytes=1)
+        ws = openpyxl.load_workbook(cut.data)[SHEET]
+        return {r: (d.ht, d.customHeight, d.hidden, d.font.b, d.font.i, d.fill.fgColor.rgb, d.number_format, d.alignment.horizontal, d.border.left.style)
+                for r, d in ws.row_dimensions.items() if r >= first}
+
+    kept, written = dims(path), dims(out)
+    for row, i in after.items():
+        rep_before = original.representatives[before[row]][0]
+        rep_after = copied.representatives[i][0]
+        assert written[rep_after] == kept[rep_before], row
+    assert len(set(written.values())) == len(set(kept.values())) >= 4  # the formats differ, so the comparison means something
+
+    again = check(out, Settings(), AS_OF)  # checking the copy again: the same findings, read as fast
+    assert _findings(again) == _findings(result)
+    assert trailing.cut_package(out, representatives=False).data is not None
+
+
+def test_the_copy_is_what_openpyxl_would_write_without_the_cut(tmp_path, monkeypatch):
+    path = tmp_path / "register.xlsx"
+    _format_rows(SAMPLE, path, last=4000)
+    copies = {}
+    for name, threshold in (("cut", 1), ("whole", 1 << 40)):
+        monkeypatch.setattr(trailing, "MIN_TAIL_BYTES", threshold)
+        result = check(path, Settings(), AS_OF)
+        copies[name] = tmp_path / f"{name}.xlsx"
+        write_annotated(result, copies[name])
+    monkeypatch.setattr(trailing, "MIN_TAIL_BYTES", 1)
+    assert trailing.cut_package(path, representatives=True).data is not None
+    def same_xml(data: bytes) -> bytes:  # the copy writes the cell-less rows as <row .../>, openpyxl as <row ...></row>
+        return re.sub(rb"<row ([^>]*)></row>", rb"<row \1/>", data)
+
+    with zipfile.ZipFile(copies["cut"]) as a, zipfile.ZipFile(copies["whole"]) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            if name != "docProps/core.xml":  # its modified time
+                assert same_xml(a.read(name)) == same_xml(b.read(name)), name
+
+
+def test_cells_written_below_the_last_row_still_keep_the_formats(tmp_path, monkeypatch):
+    path = tmp_path / "register.xlsx"
+    first = _format_rows(SAMPLE, path, last=3000)
+    monkeypatch.setattr(trailing, "MIN_TAIL_BYTES", 1)
+    wb, _ = annotate_io.load(path)
+    ws = wb[SHEET]
+    assert ws.max_row < 3000
+    ws.cell(first + 100, 1, "below")
+    out = tmp_path / "out.xlsx"
+    annotate_io.save(wb, out)
+    xml = _sheet_xml(out)
+    rows = [int(r) for r in re.findall(rb'<row r="([0-9]+)"', xml)]
+    assert rows == sorted(rows) and rows[-1] == 3000 and first + 100 in rows
+    whole = openpyxl.load_workbook(out)[SHEET]
+    assert whole.cell(first + 100, 1).value == "below"
+    assert whole.row_dimensions[first + 7].height == 30 and whole.row_dimensions[first + 8].hidden
+
+
+@pytest.mark.parametrize("case", ["prefixed", "out of order", "spaced", "no r", "a cell"])
+def test_unusual_trailing_rows(case):
+    head = b'<worksheet xmlns="m"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+    rows = [b'<row r="%d" s="1" customFormat="1"/>' % r for r in range(2, 500)]
+    if case == "prefixed":
+        xml = head.replace(b"<", b"<x:").replace(b"<x:/", b"</x:") + b"".join(rows).replace(b"<row", b"<x:row") + b"</x:sheetData></x:worksheet>"
+        xml = xml.replace(b"</x:sheetData", b"</x:sheetData").replace(b"</c>", b"</x:c>").replace(b"</v>", b"</x:v>").replace(b"</row>", b"</x:row>")
+        found = trailing.find_tail(xml, 1)
+        assert found is not None and found[2].count == 498
+        written = found[2].rows_as_written({0: ' customFormat="1" s="3"'})
+        assert written.startswith('<row r="2" customFormat="1" s="3"/><row r="3" ') and written.count("<row") == 498
+        return
+    if case == "out of order":
+        rows[100], rows[101] = rows[101], rows[100]
+        rows.insert(0, b'<row r="600" s="1" customFormat="1"/>')
+    elif case == "spaced":
+        rows = [b"\n  " + r for r in rows]
+    elif case == "no r":
+        rows[5] = b'<row s="1" customFormat="1"/>'
+    elif case == "a cell":
+        rows[5] = b'<row r="7" s="1"><c r="A7" s="1"/></row>'
+    xml = head + b"".join(rows) + b"</sheetData></worksheet>"
+    found = trailing.find_tail(xml, 1)
+    if found is not None:  # then it must be exactly right
+        start, end, tail = found
+        assert b"</row>" not in xml[start:end]
+        assert tail.count == xml[start:end].count(b"<row")
+    if case in ("out of order", "no r", "spaced"):
+        assert found is None
+
+
+def test_a_workbook_without_formatted_rows_is_read_as_it_is(tmp_path):
+    copy = tmp_path / "plain.xlsx"
+    shutil.copyfile(SAMPLE, copy)
+    assert trailing.cut_package(copy, representatives=True, min_bytes=1).data is None
