@@ -83,7 +83,7 @@ def write_annotated(result: CheckResult, out: Path) -> list[str]:
             losses = reconcile(inventory, wb, warnings)
     else:
         wb = _values_workbook(register.path)
-        losses = [values_only(register.path)]
+        losses = [values_only(register.path, kind=register.kind)]
     annotate_workbook(wb, result, losses)
     write_atomically(out, lambda tmp: annotate_io.save(wb, tmp))
     return losses

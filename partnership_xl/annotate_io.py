@@ -15,6 +15,7 @@ through openpyxl's own code.
 
 from __future__ import annotations
 
+import datetime
 import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -30,6 +31,7 @@ from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.compat import safe_string
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import coordinate_to_tuple
+from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet import _reader as sheet_reader
 from openpyxl.worksheet import _writer as sheet_writer
@@ -39,7 +41,8 @@ from openpyxl.xml.functions import Element, SubElement
 from . import trailing
 
 _TAIL = "_partnership_xl_tail"  # a worksheet's trailing formatted rows, cut when it was read (trailing.Tail)
-_RESULT_TYPES = ("str", "b", "e")  # the <c t="..."> of a formula whose result is not a number
+_RESULT_TYPES = ("str", "b", "e")
+_DATE_TYPES = (datetime.date, datetime.time, datetime.timedelta)  # the <c t="..."> of a formula whose result is not a number
 
 
 class CachedFormula(str):
@@ -169,6 +172,10 @@ def _write_rows_as_text(original):
         first_tail_row = tail.first_row if tail is not None else None
         representative = {row: i for i, (row, _) in enumerate(tail.representatives)} if tail is not None else {}
         written: dict[int, str | None] = {}
+        # Read cells share their style arrays (see load): whether a style is set, and its index in the
+        # workbook's styles, once per array rather than once per cell. The array is kept in the
+        # entry, so its id() cannot be taken by another array while the sheet is written.
+        seen: dict[int, tuple[StyleArray, bool, int]] = {}
         with xf.element("sheetData"):
             for row_idx, row in self.rows():
                 dimension = dimensions.get(row_idx)
@@ -180,10 +187,18 @@ def _write_rows_as_text(original):
                 for cell in row:
                     if cell._comment is not None:
                         ws._comments.append(CommentRecord.from_cell(cell))
-                    styled = cell._style is not None and any(cell._style)
+                    style = cell._style
+                    if style is None:
+                        styled, style_id = False, 0
+                    else:
+                        entry = seen.get(id(style))
+                        if entry is None:
+                            styled = any(style)
+                            entry = seen[id(style)] = (style, styled, styles.add(style) if styled else 0)
+                        _, styled, style_id = entry
                     if cell._value is None and not styled and cell._comment is None:
                         continue
-                    text = _cell_as_text(cell, styles, styled)
+                    text = _cell_as_text(cell, style_id, styled)
                     if text is None:
                         sheet_writer.write_cell(xf, ws, cell, styled)
                     else:
@@ -218,17 +233,22 @@ def _expand_tail(ws, tail: trailing.Tail) -> None:
             dims[row] = dim
 
 
-def _cell_as_text(cell, styles, styled: bool) -> str | None:
+def _cell_as_text(cell, style_id: int, styled: bool) -> str | None:
     """The <c> element of a cell as openpyxl would write it, or None to let openpyxl write it."""
     value, data_type = cell._value, cell.data_type
-    if data_type == "d" or isinstance(value, (CellRichText, DataTableFormula)) or (data_type == "s" and not isinstance(value, str)):
+    if isinstance(value, (CellRichText, DataTableFormula)) or (data_type == "s" and not isinstance(value, str)):
         return None
+    if data_type == "d" and (not isinstance(value, _DATE_TYPES) or getattr(value, "tzinfo", None) is not None
+                             or cell.parent.parent.iso_dates):
+        return None  # openpyxl's own writer (which refuses time zones)
     link = cell.hyperlink
     if link is not None:
         cell.parent._hyperlinks.append(link)
     attributes = f'r="{cell.coordinate}"'
     if styled:
-        attributes += f' s="{styles.add(cell._style)}"'
+        attributes += f' s="{style_id}"'
+    if data_type == "d":  # as openpyxl writes it: the Excel serial number
+        return f'<c {attributes} t="n"><v>{safe_string(to_excel(value, cell.parent.parent.epoch))}</v></c>'
     if data_type == "f":
         if isinstance(value, ArrayFormula):
             body = f'<f t="array" ref="{value.ref}">{_escape((value.text or "=")[1:])}</f>'

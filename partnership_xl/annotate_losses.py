@@ -113,7 +113,10 @@ def is_openxml(path: Path) -> bool:
     return any(main in types for main in _OPENXML_MAIN)
 
 
-def values_only(path: Path, reason: str | None = None) -> str:
+_KIND_LABEL = {"xls": "legacy .xls (Excel 97-2003)", "xlsb": ".xlsb (Excel binary)", "ods": ".ods (OpenDocument)"}
+
+
+def values_only(path: Path, reason: str | None = None, kind: str | None = None) -> str:
     """The loss sentence for a register openpyxl cannot open: the copy holds its values only.
 
     ``reason`` is set for an .xlsx/.xlsm that openpyxl failed to open though it was read.
@@ -123,8 +126,8 @@ def values_only(path: Path, reason: str | None = None) -> str:
         return (f"The Excel library used for the copy (openpyxl) could not open this workbook ({reason[:120]}), though its values "
                 f"were read and checked: the copy is a new .xlsx holding the register's values only, without {what}. "
                 "Open the register in Excel and save it again to get a full copy.")
-    kind = path.suffix.lower() or "non-Excel 2007"
-    return (f"The register is a {kind} file, which the Excel library used for the copy (openpyxl) cannot open: the copy "
+    label = _KIND_LABEL.get(kind or "", path.suffix.lower() or "non-Excel 2007")  # by content: an .xls saved as .xlsx is an .xls
+    return (f"The register is a {label} file, which the Excel library used for the copy (openpyxl) cannot open: the copy "
             f"is a new .xlsx holding the register's values only, without {what}. Save the register as an Excel Workbook (.xlsx) to get a full copy.")
 
 

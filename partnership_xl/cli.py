@@ -274,7 +274,8 @@ def _print_validate(args, result, workbook, json_target, note, losses, history) 
         print("Worst rows:")
         for row, r in worst.iterrows():
             name = str(r["name"]) if isinstance(r["name"], str) else ""
-            print(f"  row {row}  {r['ref'] if isinstance(r['ref'], str) else '(no ref)'}  {name[:40]}: {r['codes']}")
+            name = name if len(name) <= 40 else name[:39].rstrip() + "…"
+            print(f"  row {row}  {r['ref'] if isinstance(r['ref'], str) else '(no ref)'}  {name}: {r['codes']}")
     if result.not_checked:
         print(f"Not checked (column missing): {', '.join(sorted(result.not_checked))}")
     for line in notes:

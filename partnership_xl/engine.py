@@ -35,8 +35,9 @@ def check(path: Path, settings: Settings, as_of: date, sheet: str | None = None,
     limits = safety.Limits(max_part_mb=settings.max_part_mb, max_total_mb=settings.max_total_mb,
                            max_ratio=settings.max_ratio, max_cells=settings.max_cells)
     with progress.stage(f"Reading {path.name}"):
-        kind = safety.inspect_register(path, limits)
-        register = read_register(path, settings, sheet=sheet, kind=kind)
+        oversized: list = []  # sheets too large to read (a stray value far out): passed over unless the register
+        kind = safety.inspect_register(path, limits, oversized)
+        register = read_register(path, settings, sheet=sheet, kind=kind, oversized=oversized)
         register.lock_owner = safety.lock_owner(path)
     return check_register(register, settings, as_of, progress=progress)
 

@@ -27,6 +27,14 @@ class UnsafeWorkbook(PartnershipXLError):
     """The workbook looks hostile (zip bomb, XML entity attack, absurd size) and is refused."""
 
 
+class OversizedSheet(UnsafeWorkbook):
+    """One worksheet spans more cells than allowed (a stray value far out); ``sheet`` names it."""
+
+    def __init__(self, message: str, sheet: str | None) -> None:
+        super().__init__(message)
+        self.sheet = sheet
+
+
 class NoRegisterSheet(PartnershipXLError):
     """No sheet in the workbook looks like a partnership register."""
 

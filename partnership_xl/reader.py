@@ -9,9 +9,11 @@ A reader never knows about rules.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -21,7 +23,7 @@ from defusedxml import ElementTree
 
 from . import trailing
 from .config import Settings
-from .errors import NoRegisterSheet, NotAWorkbook, ProtectedWorkbook
+from .errors import NoRegisterSheet, NotAWorkbook, OversizedSheet, ProtectedWorkbook
 from .fields import alias_index, header_key
 from .model import TOOL_COLUMN_SUFFIX, Register
 
@@ -59,16 +61,30 @@ def column_letter(col: int) -> str:
     return letters
 
 
-def _open(path: Path, package=None):
+# What the safety check found the file to be → the extensions calamine reads that kind by.
+_SUFFIXES = {"xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"), "xlsb": (".xlsb",), "ods": (".ods",), "xls": (".xls", ".xla")}
+
+
+def _reraise_unless_calamine(exc: BaseException) -> None:
+    """Let Ctrl+C and exits through; a Rust panic inside python-calamine (a BaseException) is a damaged sheet."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
+def _open(path: Path, package=None, kind: str = "xlsx"):
     import python_calamine as pc
 
     try:
         if package is not None:  # the package with its trailing formatted rows cut (see .trailing)
             return pc.CalamineWorkbook.from_filelike(package)
+        if path.suffix.lower() not in _SUFFIXES.get(kind, ()):  # an .xls saved as .xlsx, an .ods named .xls...:
+            with open(path, "rb") as fh:  # calamine goes by the extension of a path, by the content of a file
+                return pc.CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
         return pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
         raise ProtectedWorkbook(f"{path.name} is password-protected: open it in Excel, remove the password (File > Info > Protect Workbook), save it and run again.") from None
-    except Exception as exc:  # calamine raises several kinds for damaged files
+    except BaseException as exc:  # calamine raises several kinds for damaged files, and panics for some
+        _reraise_unless_calamine(exc)
         raise NotAWorkbook(f"{path.name} cannot be read as a spreadsheet ({_short(exc)}): open it in Excel, save it as an Excel Workbook (.xlsx) and run again.") from None
 
 
@@ -95,13 +111,19 @@ def _header_row(rows: list[list], index: dict[str, str]) -> int | None:
     return None
 
 
-def read_register(path: Path, settings: Settings, sheet: str | None = None, kind: str = "xlsx") -> Register:
-    """Read the register at ``path``: the sheet from ``sheet``/config or the best-matching one."""
+def read_register(path: Path, settings: Settings, sheet: str | None = None, kind: str = "xlsx",
+                  oversized: Sequence[OversizedSheet] = ()) -> Register:
+    """Read the register at ``path``: the sheet from ``sheet``/config or the best-matching one.
+
+    ``oversized`` are the sheets the safety check found too large to read (a stray value far out):
+    they are passed over, and refused only when the register is one of them.
+    """
+    too_large = {exc.sheet: exc for exc in oversized}
     # Large worksheet parts are unpacked once here: the rows after the last used row that only
     # carry formatting (a sheet formatted to row 1,048,576) are cut before calamine parses them,
     # and the (cut) XML is kept for the scan of error cells, which would unpack it again.
     cut = trailing.cut_package(path, representatives=False, keep_xml=True) if kind == "xlsx" else None
-    book = _open(path, cut.data if cut is not None else None)
+    book = _open(path, cut.data if cut is not None else None, kind)
     index = alias_index(settings.aliases)
     try:
         names = list(book.sheet_names)
@@ -109,10 +131,12 @@ def read_register(path: Path, settings: Settings, sheet: str | None = None, kind
         if wanted is not None:
             if wanted not in names:
                 raise NoRegisterSheet(f"{path.name} has no sheet called '{wanted}'; its sheets are: {', '.join(names)}.")
+            if wanted in too_large:
+                raise too_large[wanted]
             chosen = wanted
             rows, merged = _rows(book, chosen, path)
         else:
-            chosen, rows, merged = _best_sheet(book, names, index, path, settings.header_row)
+            chosen, rows, merged = _best_sheet(book, names, index, path, settings.header_row, too_large)
     finally:
         book.close()
 
@@ -135,16 +159,18 @@ def _rows(book, name: str, path: Path) -> tuple[list[list], list]:
         s = book.get_sheet_by_name(name)
         merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (s.merged_cell_ranges or [])]
         return s.to_python(skip_empty_area=False), merged
-    except Exception as exc:
+    except BaseException as exc:
+        _reraise_unless_calamine(exc)
         raise NotAWorkbook(f"Sheet '{name}' of {path.name} cannot be read ({_short(exc)}): open the workbook in Excel, save it again and run again.") from None
 
 
-def _best_sheet(book, names: list[str], index: dict[str, str], path: Path, header_row: int | None = None) -> tuple[str, list[list], list]:
+def _best_sheet(book, names: list[str], index: dict[str, str], path: Path, header_row: int | None = None,
+                too_large: dict | None = None) -> tuple[str, list[list], list]:
     """The sheet whose header matches most fields in its first 30 rows; with ``header_row`` set, the
     sheet whose row ``header_row`` matches most (wherever it is), then the first-30-rows search."""
     best: tuple[tuple[int, int], str, tuple] | None = None
     for meta in book.sheets_metadata:
-        if str(meta.typ) != "SheetTypeEnum.WorkSheet":
+        if str(meta.typ) != "SheetTypeEnum.WorkSheet" or meta.name in (too_large or {}):
             continue
         try:
             read = _rows(book, meta.name, path)
@@ -155,6 +181,8 @@ def _best_sheet(book, names: list[str], index: dict[str, str], path: Path, heade
         score = (at_row, searched)
         if max(score) >= MIN_HEADER_FIELDS and (best is None or score > best[0]):
             best = (score, meta.name, read)
+    if best is None and too_large:  # the register may be the sheet that could not be read
+        raise next(iter(too_large.values()))
     if best is None:
         raise NoRegisterSheet(f"No sheet in {path.name} looks like a partnership register (a header row naming at least {MIN_HEADER_FIELDS} of Ref, Partnership name, Status, Key risks...): check it is the right file, or set 'sheet' and 'header_row' in partnership-xl.toml.")
     return best[1], best[2][0], best[2][1]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .cfb import CompoundFile, Damaged
-from .errors import NotAWorkbook, PartnershipXLError, ProtectedWorkbook, RegisterNotFound, UnsafeWorkbook
+from .errors import NotAWorkbook, OversizedSheet, PartnershipXLError, ProtectedWorkbook, RegisterNotFound, UnsafeWorkbook
 
 MB = 1024 * 1024
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -39,7 +39,7 @@ class Limits:
     max_total_mb: int = 1024  # all parts together, uncompressed, in MB
     max_ratio: int = 200  # uncompressed / compressed size of any part larger than 1 MB
     max_cells: int = 5_000_000  # cells a worksheet part may really hold
-    max_rows: int = 1_048_576  # rows a worksheet may claim (Excel's own maximum)
+    max_rows: int = 1_048_576  # rows a worksheet may claim (Excel's own maximum; not a setting)
 
 
 _MAX_PARTS = 20_000  # Excel never writes this many parts; a zip that has them is built to stall us
@@ -57,12 +57,15 @@ _DAMAGED = ("{name} is damaged or incomplete (it may not have finished copying):
 _RAISE = "if you trust this file, raise {key} in partnership-xl.toml and run again"
 
 
-def inspect_register(path: Path, limits: Limits = Limits()) -> str:
+def inspect_register(path: Path, limits: Limits = Limits(), oversized: list[OversizedSheet] | None = None) -> str:
     """Check that ``path`` is a workbook that is safe to read and return its kind.
 
     The kind is ``"xlsx"`` (also .xlsm/.xltx), ``"xlsb"``, ``"ods"`` or ``"xls"``. Raises
     :class:`RegisterNotFound`, :class:`NotAWorkbook`, :class:`ProtectedWorkbook` or
     :class:`UnsafeWorkbook` (all :class:`PartnershipXLError`) with one sentence saying what to do.
+    With ``oversized`` given, a worksheet whose cells span more than ``max_cells`` (a stray value
+    far from the rest: often on a guidance or lookup sheet) is added to it instead of raised, so
+    the reader can pass that sheet over and refuse only if it is the register.
     """
     path = Path(path)
     name = path.name or str(path)
@@ -82,7 +85,7 @@ def inspect_register(path: Path, limits: Limits = Limits()) -> str:
         with open(path, "rb") as fh:
             head = fh.read(2048)
             if head.startswith(b"PK"):
-                return _inspect_zip(fh, name, limits)
+                return _inspect_zip(fh, name, limits, oversized)
             if head.startswith(CFB_MAGIC):
                 return _inspect_cfb(fh, name, st.st_size)
     except PartnershipXLError:
@@ -116,7 +119,7 @@ def _describe(head: bytes) -> str:
 
 # --- zip packages: xlsx, xlsm, xlsb, ods ---------------------------------------------------------
 
-def _inspect_zip(fh: BinaryIO, name: str, limits: Limits) -> str:
+def _inspect_zip(fh: BinaryIO, name: str, limits: Limits, oversized: list[OversizedSheet] | None = None) -> str:
     try:
         zf = zipfile.ZipFile(fh)
         infos = zf.infolist()
@@ -132,7 +135,12 @@ def _inspect_zip(fh: BinaryIO, name: str, limits: Limits) -> str:
             _check_ods(zf, parts, name)
         for info in infos:
             if not info.is_dir() and info.file_size > 0:
-                _check_part(zf, info, name, limits)
+                try:
+                    _check_part(zf, info, name, limits)
+                except OversizedSheet as exc:
+                    if oversized is None:
+                        raise
+                    oversized.append(exc)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
         raise NotAWorkbook(_DAMAGED.format(name=name)) from None
     return kind
@@ -314,7 +322,7 @@ def _check_sheet_size(info: zipfile.ZipInfo, claimed: tuple[int, int] | None, na
     if cells > limits.max_cells:
         raise UnsafeWorkbook(f"{name} was refused: its sheet part '{info.filename}' unpacks to {_mb(size)} MB, room for about {cells:,} cells, more than the limit of {limits.max_cells:,} cells (setting max_cells); {_RAISE.format(key='max_cells')}.")
     if claimed is not None and min(claimed[0], size // _MIN_ROW_BYTES) > limits.max_rows:
-        raise UnsafeWorkbook(f"{name} was refused: its sheet part '{info.filename}' unpacks to {_mb(size)} MB and claims {claimed[0]:,} rows, more than the limit of {limits.max_rows:,} rows (setting max_rows); {_RAISE.format(key='max_rows')}.")
+        raise UnsafeWorkbook(f"{name} was refused: its sheet part '{info.filename}' unpacks to {_mb(size)} MB and claims {claimed[0]:,} rows, more than the {limits.max_rows:,} rows Excel can hold; use a copy saved by Excel, or ask IT to check the file.")
 
 
 # What the readers allocate for a worksheet is the box from its first to its last cell holding
@@ -361,13 +369,17 @@ def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, encoding: st
         far = f"{by_number[high_col]}{high_row}" if low_row else f"{by_number[low_col]}0"
         raise UnsafeWorkbook(f"{name} was refused for safety: sheet {_sheet_label(zf, info.filename)} has cells beyond Excel's last cell XFD1048576 "
                              f"(as far as {far}), which Excel never writes; use a copy saved by Excel, or ask IT to check the file.")
-    height, width = high_row - low_row + 1, high_col - low_col + 1
+    # The reader takes every sheet from A1 (so that rows and columns are Excel's), so the box it
+    # builds starts there, however far from A1 the first cell is.
+    height, width = high_row, high_col
     if height * width > limits.max_cells:
-        raise UnsafeWorkbook(f"{name} was refused: sheet {_sheet_label(zf, info.filename)} has something as far out as row {high_row:,} and "
-                             f"column {by_number[high_col]}, far from its other cells, which makes it {height:,} rows by {width:,} columns "
+        label = _sheet_label(zf, info.filename)
+        sheet = label[1:-1] if label.startswith("'") else None
+        raise OversizedSheet(f"{name} was refused: sheet {label} has something as far out as row {high_row:,} and "
+                             f"column {by_number[high_col]}, far from its other cells, which makes it {height:,} rows by {width:,} columns from A1 "
                              f"({height * width:,} cells), more than the limit of {limits.max_cells:,} cells (setting max_cells): in Excel "
                              f"press Ctrl+End on that sheet to find it, delete the stray rows or columns and save; or, if the sheet really "
-                             f"is that large, raise max_cells in partnership-xl.toml; then run again.")
+                             f"is that large, raise max_cells in partnership-xl.toml; then run again.", sheet)
 
 
 def _sheet_label(zf: zipfile.ZipFile, part: str) -> str:

@@ -105,7 +105,12 @@ def find_tail(xml: bytes, min_bytes: int | None = None, representatives: bool = 
     if end < body:
         return None
     row_close = b"</" + prefix + b"row>"
-    last = xml.rfind(row_close, body, end)
+    # The run starts after the row holding the sheet's last cell (the last "<c" of any kind: a
+    # cell, or an element inside one); rows after it hold no cells, whatever they are written as.
+    last_cell = xml.rfind(b"<" + prefix + b"c", body, end)
+    last = xml.find(row_close, last_cell, end) if last_cell >= 0 else -1
+    if last_cell >= 0 and last < 0:
+        return None
     start = last + len(row_close) if last >= 0 else body
     if end - start < max(min_bytes, 1):
         return None
@@ -113,11 +118,11 @@ def find_tail(xml: bytes, min_bytes: int | None = None, representatives: bool = 
     if not xml.startswith(open_tag, start):
         return None
     if not representatives:
-        # After the last </row> there can only be rows without content (a row with cells ends in
-        # </row>): whatever they are, they hold no values, and the reader drops them all.
-        return start, end, None
+        return start, end, None  # they hold no values: the reader drops them all
 
     run = xml[start:end]
+    if b"</" in run:  # openpyxl writes an empty row as <row ...></row>: the same as <row .../>
+        run = run.replace(b"></" + prefix + b"row>", b"/>")
     n = run.count(b"<")
     last_used = 0
     if last >= 0:

@@ -75,6 +75,27 @@ def test_out_is_the_register(copy_of, capsys):
     assert path.read_bytes() == before
 
 
+def test_a_stray_value_far_out_on_another_sheet_is_passed_over_and_kept(tmp_path):
+    """A guidance sheet with a value left in XFD1048576 cannot be read for values, but it is not the
+    register: the register is checked and the copy keeps that sheet and its stray value."""
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    from .conftest import row, write_register
+
+    path = write_register(tmp_path / "Partnership Register.xlsx", [row()])
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Guidance")["XFD1048576"] = "oops"
+    wb.save(path)
+    out = tmp_path / "checked.xlsx"
+    done = subprocess.run([sys.executable, "-m", "partnership_xl", "validate", str(path), "--out", str(out), "--as-of", "2026-11-25"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode in (0, 1) and "Partnerships checked: 1" in done.stdout, done.stdout + done.stderr[:500]
+    assert openpyxl.load_workbook(out)["Guidance"]["XFD1048576"].value == "oops"
+
+
 def test_a_stray_value_in_the_last_cell_is_one_sentence_not_a_crash(tmp_path):
     """A value left in XFD1048576 made python-calamine abort the process (a Rust backtrace, exit 134).
 

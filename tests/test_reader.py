@@ -589,9 +589,25 @@ def test_an_ods_register(tmp_path):
     assert cells_with(result) == {f"{col_of('Status')}3": {"DQ005"}}
 
 
-@pytest.mark.skip(reason="no .xls writer installed (xlwt is unmaintained); calamine reads .xls, see safety tests for the .xls message")
-def test_an_xls_register():  # pragma: no cover
-    pass
+LEGACY_XLS = Path(__file__).parent / "data" / "bad" / "legacy.xls"  # made by scripts/make_bad_corpus.py
+
+
+def test_an_xls_register():
+    result = check(LEGACY_XLS, Settings(), AS_OF)
+    assert result.register.kind == "xls"
+    assert [(f.code, f.cell) for f in result.findings] == [("PP501", "Q2"), ("PP801", "F3"), ("PP301", "G3"), ("PP501", "Q3")]
+
+
+@pytest.mark.parametrize("source, misnamed", [("xls", "Register.xlsx"), ("xlsx", "Register.xls"), ("xlsx", "Register.ods")])
+def test_a_workbook_under_the_wrong_extension_is_read_by_its_content(tmp_path, source, misnamed):
+    # officers rename files: an .xls saved as "Register.xlsx" is still an .xls, and is read as one
+    if source == "xls":
+        original = LEGACY_XLS
+    else:
+        original = write_register(tmp_path / "good.xlsx", [row(), row(ref="P002", status="Dormant")])
+    path = tmp_path / misnamed
+    path.write_bytes(original.read_bytes())
+    assert [(f.code, f.cell) for f in check(path, Settings(), AS_OF).findings] == [(f.code, f.cell) for f in check(original, Settings(), AS_OF).findings]
 
 
 # --- property-based: random header layouts ------------------------------------------------------
