@@ -122,7 +122,7 @@ def read_register(path: Path, settings: Settings, sheet: str | None = None, kind
     # Large worksheet parts are unpacked once here: the rows after the last used row that only
     # carry formatting (a sheet formatted to row 1,048,576) are cut before calamine parses them,
     # and the (cut) XML is kept for the scan of error cells, which would unpack it again.
-    cut = trailing.cut_package(path, representatives=False, keep_xml=True) if kind == "xlsx" else None
+    cut = trailing.cut_package(path, representatives=False, keep_xml=True, skip=too_large) if kind == "xlsx" else None
     book = _open(path, cut.data if cut is not None else None, kind)
     index = alias_index(settings.aliases)
     try:
@@ -169,12 +169,14 @@ def _best_sheet(book, names: list[str], index: dict[str, str], path: Path, heade
     """The sheet whose header matches most fields in its first 30 rows; with ``header_row`` set, the
     sheet whose row ``header_row`` matches most (wherever it is), then the first-30-rows search."""
     best: tuple[tuple[int, int], str, tuple] | None = None
+    unreadable: list[NotAWorkbook] = []
     for meta in book.sheets_metadata:
         if str(meta.typ) != "SheetTypeEnum.WorkSheet" or meta.name in (too_large or {}):
             continue
         try:
             read = _rows(book, meta.name, path)
-        except NotAWorkbook:
+        except NotAWorkbook as exc:
+            unreadable.append(exc)
             continue
         searched = max((_match_count(r, index) for r in read[0][:HEADER_SEARCH_ROWS]), default=0)
         at_row = _match_count(read[0][header_row - 1], index) if header_row is not None and 0 < header_row <= len(read[0]) else 0
@@ -183,6 +185,8 @@ def _best_sheet(book, names: list[str], index: dict[str, str], path: Path, heade
             best = (score, meta.name, read)
     if best is None and too_large:  # the register may be the sheet that could not be read
         raise next(iter(too_large.values()))
+    if best is None and unreadable:  # ... or the one that is damaged: say so, not "no register"
+        raise unreadable[0]
     if best is None:
         raise NoRegisterSheet(f"No sheet in {path.name} looks like a partnership register (a header row naming at least {MIN_HEADER_FIELDS} of Ref, Partnership name, Status, Key risks...): check it is the right file, or set 'sheet' and 'header_row' in partnership-xl.toml.")
     return best[1], best[2][0], best[2][1]

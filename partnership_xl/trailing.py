@@ -29,6 +29,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -223,13 +224,15 @@ class CutPackage:
     xml: dict[str, bytes]  # sheet name → the sheet XML as handed on (cut), for each large sheet unpacked
 
 
-def cut_package(path: Path, representatives: bool, min_bytes: int | None = None, keep_xml: bool = False) -> CutPackage | None:
+def cut_package(path: Path, representatives: bool, min_bytes: int | None = None, keep_xml: bool = False,
+                skip: Container[str] = ()) -> CutPackage | None:
     """An in-memory copy of the .xlsx at ``path`` with each worksheet's trailing cell-less rows cut.
 
     ``representatives``: keep one row per distinct row format for openpyxl (see :class:`Tail`).
     Only worksheet parts of at least ``min_bytes`` are unpacked. ``data`` is None when no worksheet
     has such a run; with ``keep_xml`` the XML of the unpacked worksheets is kept all the same
-    (the reader scans it, and need not unpack it again). None when the package cannot be read.
+    (the reader scans it, and need not unpack it again). Sheets named in ``skip`` (the ones the
+    reader passes over) are not unpacked. None when the package cannot be read.
     """
     min_bytes = MIN_TAIL_BYTES if min_bytes is None else min_bytes
     try:
@@ -243,7 +246,7 @@ def cut_package(path: Path, representatives: bool, min_bytes: int | None = None,
             remembered = _UNPACKED.pop(stamp, {}) if stamp is not None else {}
             for info in infos:
                 name = by_part.get(info.filename)
-                if name is None or info.file_size < min_bytes:
+                if name is None or name in skip or info.file_size < min_bytes:
                     continue
                 xml = remembered.get(info.filename) or src.read(info)
                 found = find_tail(xml, min_bytes, representatives)

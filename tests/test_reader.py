@@ -689,3 +689,17 @@ def test_any_row_of_values_reads_without_error_and_keeps_its_values(values):
             header = book["Register"][f"{re.match('[A-Z]+', f.cell).group()}1"].value
             assert f.cell == f"{col_of(header)}2"
             assert same(book["Register"][f.cell].value, r[header])
+
+
+def test_a_damaged_sheet_is_named_rather_than_no_register_found(tmp_path):
+    # a package missing its shared strings: every sheet is unreadable, which is damage, not "no register"
+    from partnership_xl.errors import NotAWorkbook
+
+    good = Path(__file__).parent.parent / "sample_register.xlsx"
+    damaged = tmp_path / "Register.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for info in src.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                dst.writestr(info, src.read(info))
+    with pytest.raises(NotAWorkbook, match="cannot be read"):
+        read(damaged)
