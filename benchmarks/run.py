@@ -378,7 +378,8 @@ def profile(name: str, argv_tail: list[str], timeout: float) -> str | None:
     body = [ln for ln in lines[start + 1:] if not ln.startswith("To view this report")]
     total = _seconds(body[0]) if body else None
     keep = [ln for ln in body if total and (_seconds(ln) or 0) >= 0.03 * total]
-    return "\n".join(lines[max(0, start - 2):start + 1] + keep[:45])
+    text = "\n".join(lines[max(0, start - 2):start + 1] + keep[:45])
+    return text.replace(str(ROOT) + os.sep, "")  # paths relative to the repository: no machine's paths in RESULTS.md
 
 
 def _seconds(line: str) -> float | None:
