@@ -176,9 +176,13 @@ def _check(args: argparse.Namespace, register: Path, settings, as_of: date, prog
     return check(register, settings, as_of, sheet=getattr(args, "sheet", None), progress=progress)
 
 
-def _must_be_xlsx(out: Path, what: str) -> None:
-    """Refuse an output name Excel would not open: the workbooks written are always .xlsx."""
-    if out.suffix.lower() != ".xlsx":
+def _must_be_xlsx(out: Path, what: str, suffix: str = ".xlsx") -> None:
+    """Refuse an output name Excel would not open: the workbooks written are .xlsx (an .xlsm register's copy is .xlsm)."""
+    if suffix == ".xlsm" and out.suffix.lower() != ".xlsm":
+        raise OutputError(f"The output {out.name} does not end in .xlsm: the register holds macros, which the {what} keeps, so it is an "
+                          "Excel Macro-Enabled Workbook (.xlsm), which Excel refuses to open under another extension; give a file name "
+                          "ending in .xlsm with --out, then run again.")
+    if suffix == ".xlsx" and out.suffix.lower() != ".xlsx":
         raise OutputError(f"The output {out.name} does not end in .xlsx: the {what} is always an Excel Workbook (.xlsx), "
                           f"which Excel refuses to open under another extension; give a file name ending in .xlsx with --out, then run again.")
 
@@ -210,7 +214,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if explicit is not None:
                 resolve_output(explicit, explicit, args.register)
         if args.out is not None and not args.no_workbook:
-            _must_be_xlsx(args.out, "annotated copy")
+            from .annotate import copy_suffix
+
+            _must_be_xlsx(args.out, "annotated copy", copy_suffix(args.register))
             _json_apart(args.json, args.out)
 
     progress = Progress(enabled=not args.quiet)
@@ -218,7 +224,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         result = _check(args, args.register, settings, as_of, progress)
         workbook_target = note = json_target = None
         if not args.no_workbook:
-            default = folder / f"{args.register.stem} - checked {as_of.isoformat()}.xlsx"
+            from .annotate import copy_suffix
+
+            default = folder / f"{args.register.stem} - checked {as_of.isoformat()}{copy_suffix(args.register)}"
             workbook_target, note = resolve_output(args.out, default, args.register)
         if args.json is not None:
             json_target, _ = resolve_output(args.json, args.json, args.register)
@@ -227,9 +235,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if workbook_target is not None:
             from .annotate import write_annotated
 
-            # The copy, the JSON, the history and the summary need the findings and scores only: the
-            # cell values and the typed table (about 200 MB of the peak at 100,000 rows) go first.
-            result.table = result.register.raw = None
+            # The copy, the JSON, the history and the summary need the findings and scores only (and
+            # each row's lead officer and service area for the Findings sheet): the cell values and
+            # the rest of the typed table (about 200 MB of the peak at 100,000 rows) go first.
+            result.table = result.table[[c for c in ("lead_officer", "service_area") if c in result.table.columns]]
+            result.register.raw = None
             with progress.stage("Writing the annotated copy"):
                 losses = write_annotated(result, workbook_target)
         if json_target is not None:

@@ -1,0 +1,105 @@
+"""Worksheets the copy adds (Findings, Summary), written as SpreadsheetML in CT_Worksheet's order.
+
+Text is written as inline strings, never as formulas, so ``sharedStrings.xml`` is left as it was
+and a partnership named ``=HYPERLINK(...)`` stays text. Links are internal locations only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from xml.sax.saxutils import escape, quoteattr
+
+from .notes import clean
+from .package import NS_MAIN, NS_R
+from .sheet import column_letters
+
+_EPOCH = date(1899, 12, 30)
+
+
+@dataclass
+class NewSheet:
+    """The content of one added worksheet: cells by (row, col) → (value, style index)."""
+
+    cells: dict[tuple[int, int], tuple[object, int]] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, location, tooltip)
+    freeze_rows: int = 0
+    autofilter: str | None = None
+    tab_color: str | None = None
+    landscape: bool = True
+    print_title_rows: int = 0  # the rows repeated at the top of every printed page
+
+    def put(self, row: int, col: int, value: object, style: int = 0) -> None:
+        if value is None or value == "":
+            if style:
+                self.cells[(row, col)] = (None, style)
+            return
+        self.cells[(row, col)] = (value, style)
+
+    def xml(self) -> bytes:
+        out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+               f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">']
+        pr = f'<tabColor rgb="{self.tab_color}"/>' if self.tab_color else ""
+        out.append(f'<sheetPr>{pr}<pageSetUpPr fitToPage="1"/></sheetPr>')
+        rows = sorted({r for r, _ in self.cells}) or [1]
+        last_col = max((c for _, c in self.cells), default=1)
+        out.append(f'<dimension ref="A1:{column_letters(last_col)}{rows[-1]}"/>')
+        if self.freeze_rows:
+            top = f"A{self.freeze_rows + 1}"
+            out.append(f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{self.freeze_rows}" topLeftCell="{top}" '
+                       f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>'
+                       "</sheetView></sheetViews>")
+        else:
+            out.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
+        out.append('<sheetFormatPr defaultRowHeight="15"/>')
+        if self.widths:
+            out.append("<cols>" + "".join(f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>'
+                                          for c, w in sorted(self.widths.items())) + "</cols>")
+        out.append("<sheetData>")
+        by_row: dict[int, list[int]] = {}
+        for r, c in self.cells:
+            by_row.setdefault(r, []).append(c)
+        for r in sorted(by_row):
+            height = self.heights.get(r)
+            attrs = f' ht="{height:g}" customHeight="1"' if height else ""
+            out.append(f'<row r="{r}"{attrs}>')
+            for c in sorted(by_row[r]):
+                value, style = self.cells[(r, c)]
+                out.append(cell_xml(value, style, f"{column_letters(c)}{r}"))
+            out.append("</row>")
+        out.append("</sheetData>")
+        if self.autofilter:
+            out.append(f'<autoFilter ref="{self.autofilter}"/>')
+        if self.links:
+            out.append("<hyperlinks>" + "".join(
+                f'<hyperlink ref="{ref}" location={quoteattr(clean(location))} tooltip={quoteattr(clean(tip)[:255])} '
+                f'display={quoteattr(clean(location))}/>' for ref, location, tip in self.links) + "</hyperlinks>")
+        out.append('<printOptions gridLines="0"/>')
+        out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
+        orientation = "landscape" if self.landscape else "portrait"
+        out.append(f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>')
+        out.append('<headerFooter><oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter></headerFooter>')
+        out.append("</worksheet>")
+        return "".join(out).encode("utf-8")
+
+
+def cell_xml(value: object, style: int, ref: str | None = None) -> str:
+    """One ``<c>``: text inline (never a formula), numbers and dates as numbers."""
+    r = f' r="{ref}"' if ref else ""
+    s = f' s="{style}"' if style else ""
+    if value is None:
+        return f"<c{r}{s}/>"
+    if isinstance(value, bool):
+        value = "Yes" if value else "No"
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"<c{r}{s}><v>{(value - _EPOCH).days}</v></c>"
+    if isinstance(value, float):
+        return f"<c{r}{s}/>" if value != value or value in (float("inf"), float("-inf")) else f"<c{r}{s}><v>{value!r}</v></c>"
+    if isinstance(value, int):
+        return f"<c{r}{s}><v>{value}</v></c>"
+    text = clean(str(value))
+    return f'<c{r}{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'

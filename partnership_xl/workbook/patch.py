@@ -1,0 +1,388 @@
+"""The annotated copy's package patch: undo a previous check's marks, then mark the register afresh.
+
+Everything that touches the copy's bytes is here and in its sibling modules; *what* to mark
+(which cells, which notes, the tool's columns and sheets) is decided by :mod:`partnership_xl.annotate`
+and handed over as an :class:`Annotation`. The parts changed are only those SPEC §7 lists: the
+register sheet (and its relationships, notes and their drawing), ``workbook.xml`` and its
+relationships, ``[Content_Types].xml`` and ``styles.xml`` (appended to); the tool adds its two
+sheets and its record (:mod:`.record`). Every other part is carried over byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .newsheet import NewSheet, cell_xml
+from .notes import NOTE_MARKER, Notes
+from .ooxml import WorkbookMap
+from .package import Package, PackageError
+from .record import Record
+from .record import add as add_record
+from .record import find as find_record
+from .record import remove as remove_record
+from .sheet import CellChange, SheetPatch, SheetXml, column_letters, column_number, parse_range, parse_ref
+from .strings import SharedStrings
+from .styles import StyleBook
+
+TOOL_SUFFIX = " (partnership-xl)"
+_LAST_COLUMN = 16_384
+
+
+@dataclass
+class Annotation:
+    """What the annotation puts into the register sheet, decided by :mod:`partnership_xl.annotate`."""
+
+    sheet: str
+    header_row: int
+    after_column: int  # the register's last used column: the tool's columns follow it
+    after_column_headed: int = 0  # its last column with a heading (a stray value far out counts in after_column)
+    flagged: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → severity
+    notes: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # (row, col) → the note's lines
+    # the tool's columns: their headers, widths, and for each row (col offset → (value, style key))
+    column_headers: list[str] = field(default_factory=list)
+    column_widths: list[float] = field(default_factory=list)
+    column_values: dict[int, list[tuple[object, str]]] = field(default_factory=dict)
+    # the sheets to add, built once the styles are known: name → builder(styles, register sheet, ...) → NewSheet
+    sheets: list[tuple[str, Callable[..., NewSheet], dict]] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """What the patch did, for the Summary and the screen."""
+
+    threaded: list[str] = field(default_factory=list)  # flagged cells with a threaded comment (no note added)
+    sheet_names: list[str] = field(default_factory=list)
+
+
+class Patcher:
+    """One package, one register sheet: :meth:`unmark` then :meth:`mark`."""
+
+    def __init__(self, package: Package, sheet_name: str):
+        self.package = package
+        self.workbook = WorkbookMap(package)
+        sheet = self.workbook.sheet(sheet_name)
+        if sheet is None or not sheet.is_worksheet or sheet.part is None:
+            raise PackageError(f"the sheet '{sheet_name}' is not a worksheet of the package")
+        self.sheet_part = sheet.part
+        self.record = find_record(package, self.workbook.part)
+        self.styles = StyleBook(package, self.workbook.part)
+        self._strings: SharedStrings | None = None
+
+    @property
+    def strings(self) -> SharedStrings:
+        if self._strings is None:
+            self._strings = SharedStrings(self.package, self.workbook.part)
+        return self._strings
+
+    # -- undo --------------------------------------------------------------------------------------
+    def unmark(self, header_row: int) -> None:
+        """Take out every mark a previous check left: sheets, columns, fills, notes, record."""
+        record = self.record
+        for name in (record.sheets if record else self._tool_sheets_by_signature()):
+            if self.workbook.sheet(name) is not None:
+                self.workbook.remove_sheet(name)
+        sheet = SheetXml(self.package.get(self.sheet_part))
+        columns = record.tool_columns if record and record.tool_columns else self._tool_columns_by_header(sheet, header_row)
+        data = sheet.data
+        if columns or (record and record.cells):
+            data = _restore_cells(sheet, record, columns, header_row)
+            sheet = SheetXml(data)
+        if record:
+            for name, (before, after) in record.elements.items():
+                if name == "autoFilter" and sheet.autofilter_ref() == after and before:
+                    sheet.set_autofilter_ref(before)  # unless the officer changed it since
+                elif name == "cols" and sheet.element_is(name, after):
+                    sheet.replace_element(name, before)
+        notes = Notes(self.package, self.sheet_part, sheet)
+        notes.take_out()
+        notes.save()
+        head, tail = sheet._skeleton_bytes()
+        lo, hi = sheet.inner
+        self.package.set(self.sheet_part, sheet.declaration + head + sheet.data[lo:hi] + tail)
+        if record:
+            remove_record(self.package, self.workbook.part, record)
+        self.workbook.save()
+        self.record = None
+
+    def _tool_sheets_by_signature(self) -> list[str]:
+        from ..annotate.sheets import is_tool_sheet_row  # the signature is the annotation's
+
+        names = []
+        for s in self.workbook.sheets:
+            if s.is_worksheet and s.part and s.state == "visible":
+                first = _first_row_texts(SheetXml(self.package.get(s.part)), self.strings)
+                if is_tool_sheet_row(first):
+                    names.append(s.name)
+        return names
+
+    def _tool_columns_by_header(self, sheet: SheetXml, header_row: int) -> tuple[int, int] | None:
+        for number, start, stop in sheet.rows(stop=header_row):
+            if number != header_row:
+                continue
+            texts = _row_texts(sheet, sheet.data[start:stop], number, self.strings)
+            cols = [c for c, t in texts.items() if isinstance(t, str) and t.endswith(TOOL_SUFFIX)]
+            return (min(cols), max(cols)) if cols else None
+        return None
+
+    # -- marking -------------------------------------------------------------------------------------
+    def mark(self, annotation: Annotation) -> Outcome:
+        outcome = Outcome()
+        self.workbook.make_workbook()
+        sheet = SheetXml(self.package.get(self.sheet_part))
+        record = Record(sheet=annotation.sheet)
+        styles = self.styles
+        fills = {sev: styles.fill(rgb) for sev, rgb in SEVERITY_FILLS.items()}
+
+        # flagged cells, moved to the top-left cell of a merged block
+        blocks = sheet.merged()
+        flagged: dict[tuple[int, int], int] = {}
+        rank = {"error": 0, "warning": 1, "info": 2}
+        worst: dict[tuple[int, int], str] = {}
+        for (r, c), severity in annotation.flagged.items():
+            key = _anchor(blocks, r, c)
+            if key not in worst or rank[severity] < rank[worst[key]]:
+                worst[key] = severity
+        flagged = {key: fills[sev] for key, sev in worst.items()}
+        notes_by_cell: dict[tuple[int, int], list[str]] = {}
+        for (r, c), lines in annotation.notes.items():
+            notes_by_cell.setdefault(_anchor(blocks, r, c), []).extend(lines)
+
+        # the tool's columns
+        patch = SheetPatch(flagged=flagged, header_row=annotation.header_row)
+        if annotation.column_headers:
+            first = self._first_free_column(sheet, annotation, blocks)
+            last = first + len(annotation.column_headers) - 1
+            patch.tool_columns = (first, last)
+            patch.tool_widths = {first + i: w for i, w in enumerate(annotation.column_widths)}
+            record.tool_columns = (first, last)
+            cell_styles = _ToolStyles(styles)
+            patch.tool_cells[annotation.header_row] = [
+                (first + i, _cell(text, cell_styles.get("header"))) for i, text in enumerate(annotation.column_headers)]
+            for row, values in annotation.column_values.items():
+                patch.tool_cells[row] = [(first + i, _cell(value, cell_styles.get(key))) for i, (value, key) in enumerate(values)
+                                         if value not in (None, "") or key != "plain"]
+            before = sheet.element_xml("cols"), sheet.autofilter_ref()
+            _widen_autofilter(sheet, annotation.header_row, last)
+            sheet._skeleton_edits(patch)
+            patch.tool_columns = None  # done: the row pass must not edit the skeleton again
+            record.elements["cols"] = (before[0], sheet.element_xml("cols"))
+            if before[1] and before[1] != sheet.autofilter_ref():
+                record.elements["autoFilter"] = (before[1], sheet.autofilter_ref())
+
+        # notes: the tool's text, the officer's kept; none on a cell with a threaded comment
+        notes = Notes(self.package, self.sheet_part, sheet)
+        for (r, c), lines in sorted(notes_by_cell.items()):
+            ref = f"{column_letters(c)}{r}"
+            if ref in notes.threaded:
+                outcome.threaded.append(ref)
+                continue
+            notes.put(ref, lines)
+        notes.save()  # before the sheet is written: it may add the sheet's legacyDrawing
+
+        def base_style(row: int, col: int, s: int, fill: int) -> int:
+            return styles.flagged(s, fill)
+
+        changes: list[CellChange] = []
+        self.package.set(self.sheet_part, sheet.patch(patch, base_style, changes, record.displaced))
+        record.cells = changes
+
+        # the added sheets
+        for name, build, kwargs in annotation.sheets:
+            title = _unique_name(self.workbook, name)
+            new = build(styles=styles, title=title, register_sheet=annotation.sheet, threaded=outcome.threaded, **kwargs)
+            part = self.package.free_name("xl/worksheets/sheet{}.xml")
+            index = self.workbook.add_sheet(title, part, new.xml())
+            if new.print_title_rows:
+                self.workbook.add_defined_name("_xlnm.Print_Titles", index, f"{_quoted(title)}!$1:${new.print_title_rows}")
+            if new.autofilter:
+                a, _, b = new.autofilter.partition(":")
+                self.workbook.add_defined_name("_xlnm._FilterDatabase", index, f"{_quoted(title)}!{_absolute(a)}:{_absolute(b or a)}", hidden=True)
+            record.sheets.append(title)
+            outcome.sheet_names.append(title)
+        styles.save()
+        self.workbook.save()
+        add_record(self.package, self.workbook.part, record)
+        return outcome
+
+    def _first_free_column(self, sheet: SheetXml, annotation: Annotation, blocks) -> int:
+        """The column after the register's last used one, past any merged block from the header down."""
+        own = annotation.after_column
+        top = annotation.header_row
+        for r1, c1, r2, c2 in blocks:
+            if r2 >= top and c2 > own:
+                own = c2
+        start = own + 1
+        width = len(annotation.column_headers)
+        if start + width - 1 <= _LAST_COLUMN:
+            return start
+        # something stray near XFD: the first free columns after the register's headed ones
+        taken = _columns_with_values(sheet, top)
+        start = annotation.after_column_headed + 1
+        while any(c in taken for c in range(start, start + width)):
+            start += 1
+        if start + width - 1 > _LAST_COLUMN:
+            raise PackageError("no five empty columns are left on the register sheet")
+        return start
+
+
+SEVERITY_FILLS = {"error": "FFF8A5A5", "warning": "FFFFD27F", "info": "FF9DC3E6"}
+BAND_FILLS = {"Low": "FFC6EFCE", "Green": "FFC6EFCE", "Medium": "FFFFEB9C", "Amber": "FFFFEB9C", "High": "FFFFC7CE", "Red": "FFFFC7CE"}
+TAB_COLOUR = "FF1F4E79"
+TOOL_CELL_FILL = "FFDDEBF7"
+
+
+class _ToolStyles:
+    """The cell formats of the tool's columns, made once: header, plain, codes and one per band."""
+
+    def __init__(self, styles: StyleBook):
+        self.styles = styles
+        self._cache: dict[str, int] = {}
+
+    def get(self, key: str) -> int:
+        if key not in self._cache:
+            s = self.styles
+            if key == "header":
+                xf = s.xf(font=s.font(bold=True, rgb="FFFFFFFF"), fill=s.fill(TAB_COLOUR), horizontal="center", vertical="center", wrap=True)
+            elif key == "codes":
+                xf = s.xf(font=s.font(rgb=TAB_COLOUR), fill=s.fill(TOOL_CELL_FILL))
+            elif key in BAND_FILLS:
+                xf = s.xf(font=s.font(bold=True), fill=s.fill(BAND_FILLS[key]), horizontal="center")
+            else:
+                xf = s.xf(font=s.font(rgb=TAB_COLOUR), fill=s.fill(TOOL_CELL_FILL), horizontal="center")
+            self._cache[key] = xf
+        return self._cache[key]
+
+
+def _cell(value: object, style: int) -> bytes:
+    return cell_xml(None if value == "" else value, style).encode("utf-8")
+
+
+def _anchor(blocks, row: int, col: int) -> tuple[int, int]:
+    for r1, c1, r2, c2 in blocks:
+        if r1 <= row <= r2 and c1 <= col <= c2:
+            return (r1, c1)
+    return (row, col)
+
+
+def _widen_autofilter(sheet: SheetXml, header_row: int, last_col: int) -> None:
+    ref = sheet.autofilter_ref()
+    if not ref:
+        return
+    try:
+        r1, c1, r2, c2 = parse_range(ref)
+    except ValueError:
+        return
+    if r1 == header_row and c2 < last_col:
+        sheet.set_autofilter_ref(f"{column_letters(c1)}{r1}:{column_letters(last_col)}{r2}")
+
+
+def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, int] | None, header_row: int) -> bytes:
+    """The sheet's bytes with the tool's columns taken out and flagged cells given back their style."""
+    data = sheet.data
+    lo, hi = sheet.inner
+    region = data[lo:hi]
+    p = re.escape(sheet.prefix)
+    if columns:
+        letters = b"|".join(column_letters(c).encode() for c in range(columns[0], columns[1] + 1))
+        pattern = re.compile(rb"<" + p + rb'c r="(' + letters + rb')([0-9]+)"[^>]*?(?:/>|>.*?</' + p + rb"c>)", re.S)
+        displaced = record.displaced if record else {}
+
+        def drop(m: re.Match) -> bytes:
+            if int(m.group(2)) < header_row:
+                return m.group(0)
+            ref = (m.group(1) + m.group(2)).decode()
+            return displaced.get(ref, b"")
+        region = pattern.sub(drop, region)
+    if record and record.cells:
+        wanted = {c.ref: c for c in record.cells}
+        cell = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)(/?)>')
+        empty_created = re.compile(rb"\A<" + p + rb'c r="[A-Z0-9]+" s="[0-9]+"/>')
+
+        def restore(m: re.Match) -> bytes:
+            change = wanted.get(m.group(1).decode())
+            if change is None:
+                return m.group(0)
+            s = re.search(rb'\ss="([0-9]+)"', m.group(0))
+            if s is None or s.group(1).decode() != change.after:
+                return m.group(0)  # restyled by the officer since: kept
+            if change.created and empty_created.match(m.group(0)):
+                return b""
+            if change.before is None:
+                return m.group(0)[:s.start()] + m.group(0)[s.end():]
+            return m.group(0)[:s.start(1)] + change.before.encode() + m.group(0)[s.end(1):]
+        region = cell.sub(restore, region)
+    return data[:lo] + region + data[hi:]
+
+
+def _columns_with_values(sheet: SheetXml, top: int) -> set[int]:
+    taken = set()
+    for number, start, stop in sheet.rows():
+        if number < top:
+            continue
+        row = sheet.data[start:stop]
+        for col, s, e, closed, _ in sheet.cells(row, number):
+            if not closed:
+                taken.add(col)
+    return taken
+
+
+def _row_texts(sheet: SheetXml, row: bytes, number: int, strings: SharedStrings) -> dict[int, object]:
+    """The values of one row's cells as text (shared and inline strings resolved)."""
+    out: dict[int, object] = {}
+    p = sheet.prefix
+    for col, start, tag_end, closed, _ in sheet.cells(row, number):
+        if closed:
+            continue
+        end = row.find(b"</" + p + b"c>", tag_end)
+        body = row[tag_end:end]
+        tag = row[start:tag_end]
+        t = re.search(rb'\st="([a-zA-Z]+)"', tag)
+        kind = t.group(1) if t else b"n"
+        if kind == b"s":
+            v = re.search(rb"<" + re.escape(p) + rb"v>([0-9]+)</", body)
+            out[col] = strings.get(int(v.group(1))) if v else ""
+        elif kind == b"inlineStr":
+            out[col] = _unescape("".join(x.decode("utf-8") for x in re.findall(rb"<" + re.escape(p) + rb"t(?:\s[^>]*)?>(.*?)</", body, re.S)))
+        else:
+            v = re.search(rb"<" + re.escape(p) + rb"v>(.*?)</", body, re.S)
+            out[col] = _unescape(v.group(1).decode("utf-8")) if v else ""
+    return out
+
+
+def _first_row_texts(sheet: SheetXml, strings: SharedStrings) -> list[object]:
+    for number, start, stop in sheet.rows(stop=1):
+        if number == 1:
+            texts = _row_texts(sheet, sheet.data[start:stop], number, strings)
+            return [texts.get(c) for c in range(1, max(texts, default=0) + 1)]
+    return []
+
+
+def _unescape(text: str) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+
+
+def _unique_name(workbook: WorkbookMap, wanted: str) -> str:
+    taken = {s.name.lower() for s in workbook.sheets}
+    if wanted.lower() not in taken:
+        return wanted
+    for n in range(1, 100):
+        name = f"{wanted} (partnership-xl{'' if n == 1 else f' {n}'})"
+        if name.lower() not in taken:
+            return name
+    raise PackageError("no free sheet name")
+
+
+def _quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _absolute(ref: str) -> str:
+    row, col = parse_ref(ref)
+    return f"${column_letters(col)}${row}"
+
+
+__all__ = ["Annotation", "Outcome", "Patcher", "NOTE_MARKER", "column_number"]
