@@ -22,7 +22,7 @@ from partnership_xl.config import Settings
 from partnership_xl.engine import check
 from partnership_xl.model import TOOL_COLUMN_SUFFIX, CheckResult
 
-from .annotate_workbooks import add_parts, rich_register
+from .annotate.workbooks import add_parts, rich_register
 from .conftest import AS_OF
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")

@@ -63,7 +63,7 @@ def parse_xml(data: bytes) -> etree._Element:
 
 def serialize(root: etree._Element) -> bytes:
     """An XML part as Excel writes it: UTF-8 with a standalone declaration."""
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + etree.tostring(root, encoding="UTF-8")
 
 
 @dataclass

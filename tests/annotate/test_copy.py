@@ -12,25 +12,19 @@ import openpyxl
 import pytest
 from openpyxl.xml.functions import tostring
 
-from partnership_xl.annotate import BAND_FILLS, write_annotated
-from partnership_xl.annotate_marks import (
-    FINDINGS_HEADERS,
-    NOTE_AUTHOR,
-    NOTE_MARKER,
-    RECORD_SHEET,
-    SEVERITY_FILLS,
-    SUMMARY_TITLE,
-    put_text,
-    remove_annotations,
-)
+from partnership_xl.annotate import write_annotated
+from partnership_xl.annotate.sheets import FINDINGS_HEADERS, SUMMARY_TITLE
+from partnership_xl.workbook.notes import NOTE_AUTHOR, NOTE_MARKER
+from partnership_xl.workbook.package import Package
+from partnership_xl.workbook.patch import BAND_FILLS, SEVERITY_FILLS, Patcher
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
 from partnership_xl.errors import OutputError
 from partnership_xl.findings import CATALOGUE
 from partnership_xl.model import TOOL_COLUMNS, tool_header
 
-from .annotate_workbooks import HEADER_ROW, OFFICER_FILL, OFFICER_NOTE, rich_register, write_ods
-from .conftest import AS_OF, CLEAN, row, write_register
+from .workbooks import HEADER_ROW, OFFICER_FILL, OFFICER_NOTE, rich_register, write_ods
+from ..conftest import AS_OF, CLEAN, row, write_register
 
 
 @pytest.fixture
@@ -60,7 +54,7 @@ def test_each_flagged_cell_is_filled_by_its_worst_severity(annotated):
     assert {"error", "warning", "info"} <= {f.severity.value for f in result.findings}
     for cell, rank in worst.items():
         severity = ("error", "warning", "info")[rank]
-        assert fill_of(ws[cell]) == SEVERITY_FILLS[severity].fgColor.rgb, cell
+        assert fill_of(ws[cell]) == SEVERITY_FILLS[severity], cell
 
 
 def test_each_note_lists_code_message_and_policy_and_fits_its_text(annotated):
@@ -74,8 +68,9 @@ def test_each_note_lists_code_message_and_policy_and_fits_its_text(annotated):
     with zipfile.ZipFile(out) as z:  # openpyxl does not read note sizes back: look at the drawing
         vml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".vml"))
     sizes = [(int(w), int(h)) for w, h in re.findall(r"width:(\d+)px;height:(\d+)px", vml)]
-    assert len(sizes) == len({f.cell for f in result.findings}) + 1  # and the officer's note on E4
-    assert all(w >= 240 and h >= 38 for w, h in sizes if (w, h) != (144, 79))
+    # one box of the tool's for each flagged cell without an officer's note (H5 keeps the officer's box)
+    assert len(sizes) == len({f.cell for f in result.findings} - {"H5"})
+    assert all(w >= 240 and h >= 38 for w, h in sizes)
 
 
 def test_an_officers_note_is_kept_with_ours_after_it(annotated):
@@ -84,7 +79,7 @@ def test_an_officers_note_is_kept_with_ours_after_it(annotated):
     officer, _, ours = cell.comment.text.partition("\n\n" + NOTE_MARKER + "\n")
     assert officer == OFFICER_NOTE and ours.startswith("ERROR PP801")
     assert cell.comment.author == "Jo Bloggs"
-    assert fill_of(cell) == SEVERITY_FILLS["error"].fgColor.rgb
+    assert fill_of(cell) == SEVERITY_FILLS["error"]
 
 
 def test_unflagged_cells_keep_their_notes_and_fills(annotated):
@@ -107,7 +102,7 @@ def test_the_added_columns_follow_the_last_column_with_scores(annotated):
         values = [ws.cell(excel_row, c).value for c in range(first, first + 5)]
         assert values[0] == (None if s["risk_score"] is None or s["risk_score"] != s["risk_score"] else int(s["risk_score"]))
         assert values[2:4] == [s["risk_band"], s["rag"]] and (values[4] or "") == s["codes"]
-        assert fill_of(ws.cell(excel_row, first + 3)) == BAND_FILLS[s["rag"]].fgColor.rgb
+        assert fill_of(ws.cell(excel_row, first + 3)) == BAND_FILLS[s["rag"]]
     original_filter = openpyxl.load_workbook(annotated[0])["Register"].auto_filter.ref
     assert ws.auto_filter.ref == f"A{HEADER_ROW}:{openpyxl.utils.get_column_letter(first + 4)}{original_filter.split(':')[1][2:]}"
     assert ws.freeze_panes == f"C{HEADER_ROW + 1}"
@@ -118,32 +113,52 @@ def test_the_findings_sheet_has_a_row_and_a_link_for_each_finding(annotated):
     ws = openpyxl.load_workbook(out)["Findings"]
     assert tuple(c.value for c in ws[1]) == FINDINGS_HEADERS
     assert ws.max_row == len(result.findings) + 1
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:H{len(result.findings) + 1}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:J{len(result.findings) + 1}"
+    headings = {**result.register.unknown, **result.register.headers}
     for r, f in enumerate(result.findings, 2):
-        code, severity, ref, _, field, cell, message, policy = (c.value for c in ws[r])
-        assert (code, severity, ref or "", field or "", cell, message) == (f.code, f.severity.value, f.ref, f.field, f.cell, f.message)
+        ref, _, officer, area, heading, cell, code, severity, message, policy = (c.value for c in ws[r])
+        assert (code, severity, ref or "", cell, message) == (f.code, f.severity.value, f.ref, f.cell, f.message)
+        assert heading == headings.get(openpyxl.utils.cell.coordinate_to_tuple(f.cell)[1])
         assert policy == CATALOGUE[f.code].policy_text
         link = ws.cell(r, 6).hyperlink
         assert link.location == f"'Register'!{f.cell}" and not link.target
+    officers = {c.value for c in ws["C"][1:]}
+    assert "Jo Bloggs" in officers or len(officers - {None}) >= 1
+
+
+def test_the_added_sheets_print_on_a4_landscape_one_page_wide_with_the_header_repeated(annotated):
+    _, _, out, _ = annotated
+    wb = openpyxl.load_workbook(out)
+    for name in ("Findings", "Summary"):
+        ws = wb[name]
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert wb["Findings"].print_title_rows == "$1:$1"
 
 
 def test_register_text_that_looks_like_a_formula_stays_text(annotated):
     _, result, out, _ = annotated
     wb = openpyxl.load_workbook(out)
-    names = [c for c in wb["Findings"]["D"] if isinstance(c.value, str) and c.value.startswith("=")]
+    names = [c for c in wb["Findings"]["B"] if isinstance(c.value, str) and c.value.startswith("=")]
     assert names and all(c.data_type == "s" for c in names)
     assert wb["Register"]["B6"].data_type == "s" and wb["Register"]["B6"].value.startswith("=HYPERLINK")
 
 
 def test_text_that_reads_as_a_formula_or_an_error_value_is_written_as_text(tmp_path):
+    from partnership_xl.workbook.newsheet import NewSheet
+
     path = write_register(tmp_path / "r.xlsx", [row(name="=1+1", lead_officer=None)])
     write_annotated(check(path, Settings(), AS_OF), tmp_path / "out.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Findings"]
-    assert {(c.value, c.data_type) for c in ws["D"][1:]} == {("=1+1", "s")}
-    wb = openpyxl.Workbook()
+    assert {(c.value, c.data_type) for c in ws["B"][1:]} == {("=1+1", "s")}
+    sheet = NewSheet()
     for column, text in enumerate(("#N/A", "=SUM(A1)", "@x", "", "bell\x07"), 1):
-        put_text(wb.active, 1, column, text)
-    wb.save(tmp_path / "texts.xlsx")
+        sheet.put(1, column, text)
+    book = openpyxl.Workbook()
+    book.save(tmp_path / "texts.xlsx")
+    package = Package.read(tmp_path / "texts.xlsx")
+    package.set("xl/worksheets/sheet1.xml", sheet.xml())
+    package.write(tmp_path / "texts.xlsx")
     cells = openpyxl.load_workbook(tmp_path / "texts.xlsx").active[1]
     assert [(c.value, c.data_type) for c in cells] == [("#N/A", "s"), ("=SUM(A1)", "s"), ("@x", "s"), (None, "n"), ("bell", "s")]
 
@@ -179,7 +194,7 @@ def test_officers_own_findings_and_summary_sheets_are_kept(tmp_path):
     wb = openpyxl.load_workbook(out)
     assert wb["Findings"]["A1"].value == "The officer's own Findings sheet"
     assert wb["Summary"]["A1"].value == "The officer's own Summary sheet"
-    assert wb["Findings (partnership-xl)"]["A1"].value == "Code"
+    assert wb["Findings (partnership-xl)"]["A1"].value == FINDINGS_HEADERS[0]
     assert wb["Summary (partnership-xl)"]["A1"].value == SUMMARY_TITLE
     write_annotated(check(out, Settings(), AS_OF), tmp_path / "again.xlsx")
     assert openpyxl.load_workbook(tmp_path / "again.xlsx").sheetnames == wb.sheetnames
@@ -217,9 +232,14 @@ def test_checking_the_copy_again_gives_the_same_findings_and_the_same_copy(annot
 
 def test_fixed_problems_give_the_officer_back_their_fill_and_note(annotated, tmp_path):
     _, _, out, _ = annotated
-    wb = openpyxl.load_workbook(out)
-    wb["Register"]["H5"] = "Sam Jones"  # the officer fills in the lead officer in the copy
-    wb.save(tmp_path / "edited.xlsx")
+    # the officer fills in the lead officer in the copy (and Excel keeps everything else, the record too)
+    package = Package.read(out)
+    part = "xl/worksheets/sheet2.xml"  # the Register sheet
+    xml = package.get(part)
+    cell = re.search(rb'<c r="H5"( s="[0-9]+")?[^>]*?(/>|>.*?</c>)', xml, re.S)
+    package.set(part, xml[:cell.start()] + b'<c r="H5"' + (cell.group(1) or b"") + b' t="inlineStr"><is><t>Sam Jones</t></is></c>'
+                + xml[cell.end():])
+    package.write(tmp_path / "edited.xlsx")
     result = check(tmp_path / "edited.xlsx", Settings(), AS_OF)
     assert "H5" not in {f.cell for f in result.findings}
     write_annotated(result, tmp_path / "again.xlsx")
@@ -228,26 +248,32 @@ def test_fixed_problems_give_the_officer_back_their_fill_and_note(annotated, tmp
     assert cell.comment.text == OFFICER_NOTE and cell.comment.author == "Jo Bloggs"
 
 
-def test_remove_annotations_takes_out_everything_the_tool_added(annotated):
+def test_unmark_takes_out_everything_the_tool_added(annotated):
     register, result, out, _ = annotated
-    original, copy = openpyxl.load_workbook(register), openpyxl.load_workbook(out)
-    positions = remove_annotations(copy, "Register", HEADER_ROW)
-    assert sorted(positions) == sorted(TOOL_COLUMNS)
-    assert copy.sheetnames == original.sheetnames and RECORD_SHEET not in copy.sheetnames
+    package = Package.read(out)
+    Patcher(package, "Register").unmark(HEADER_ROW)
+    package.write(out.with_name("unmarked.xlsx"))
+    original, copy = openpyxl.load_workbook(register), openpyxl.load_workbook(out.with_name("unmarked.xlsx"))
+    assert copy.sheetnames == original.sheetnames
     ws, before = copy["Register"], original["Register"]
     for r in before.iter_rows():
         for c in r:
             assert (ws[c.coordinate].value, style_of(ws[c.coordinate])) == (c.value, style_of(c)), c.coordinate
             assert (ws[c.coordinate].comment.text if ws[c.coordinate].comment else None) == (c.comment.text if c.comment else None)
-    assert all(ws.cell(HEADER_ROW, c).value is None for c in positions.values())
+    assert ws.max_column == before.max_column
     assert ws.auto_filter.ref == before.auto_filter.ref
+    with zipfile.ZipFile(register) as a, zipfile.ZipFile(out.with_name("unmarked.xlsx")) as b:
+        assert [n for n in b.namelist() if n not in a.namelist()] == []  # the record, sheets and notes parts are gone
 
 
 def test_without_its_record_the_tool_still_finds_its_marks(annotated, tmp_path):
     _, _, out, _ = annotated
-    wb = openpyxl.load_workbook(out)
-    wb.remove(wb[RECORD_SHEET])  # e.g. a program that drops very hidden sheets
-    wb.save(tmp_path / "no-record.xlsx")
+    package = Package.read(out)
+    from partnership_xl.workbook import record
+
+    found = record.find(package, "xl/workbook.xml")
+    record.remove(package, "xl/workbook.xml", found)  # e.g. a program that drops custom XML parts
+    package.write(tmp_path / "no-record.xlsx")
     write_annotated(check(tmp_path / "no-record.xlsx", Settings(), AS_OF), tmp_path / "again.xlsx")
     again = openpyxl.load_workbook(tmp_path / "again.xlsx")
     assert again.sheetnames == openpyxl.load_workbook(out).sheetnames
@@ -285,7 +311,7 @@ def test_an_ods_register_gets_a_values_copy_with_the_same_marks(tmp_path):
     assert [c.value for c in ws[1]][: len(headers)] == headers
     assert ws["A3"].value == "P2" and ws["B3"].value == CLEAN["Partnership name"]
     assert ws["T3"].is_date and ws["T3"].value.date() == date(2025, 3, 1)
-    assert fill_of(ws["H3"]) == SEVERITY_FILLS["error"].fgColor.rgb and "PP801" in ws["H3"].comment.text
+    assert fill_of(ws["H3"]) == SEVERITY_FILLS["error"] and "PP801" in ws["H3"].comment.text
     assert ws.cell(1, len(headers) + 1).value == tool_header("Risk score")
     assert losses[0] in [c.value for c in wb["Summary"]["B"]]
 
@@ -328,7 +354,7 @@ def test_a_workbook_openpyxl_cannot_open_still_gets_a_values_copy_that_says_so(t
     result = check(broken, Settings(), AS_OF)
     out = tmp_path / "copy.xlsx"
     losses = write_annotated(result, out)
-    assert len(losses) == 1 and "could not open this workbook" in losses[0] and str(tmp_path) not in losses[0]
+    assert losses == []  # the patcher adds the styles part a workbook needs
     wb = openpyxl.load_workbook(out)
     ws = wb[result.register.sheet]
     flagged = next(f for f in result.findings if f.code == "PP801")

@@ -16,7 +16,7 @@ from pathlib import Path
 import xlsxwriter
 from PIL import Image
 
-from .conftest import CLEAN
+from ..conftest import CLEAN
 
 HEADERS = list(CLEAN)
 COL = {h: i for i, h in enumerate(HEADERS)}  # 0-based, as xlsxwriter counts
