@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from partnership_xl import annotate_io, trailing
+from partnership_xl import trailing
 from partnership_xl.annotate import write_annotated
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
@@ -86,81 +86,44 @@ def test_findings_are_the_same_with_and_without_the_formatting(formatted):
     assert list(styled.scores.index) == list(plain.scores.index)
 
 
-def test_the_copy_keeps_every_trailing_row_format(formatted, tmp_path):
+def test_the_copy_keeps_every_trailing_row_byte_for_byte(formatted, tmp_path):
+    """The copy streams the register sheet: rows after the last one it marks are copied as they are."""
     path, first = formatted
     result = check(path, Settings(), AS_OF)
     out = tmp_path / "copy.xlsx"
     write_annotated(result, out)
+    before, after = _sheet_xml(path), _sheet_xml(out)
+    run = before[before.index(b'<row r="%d"' % first):before.rindex(b"</sheetData>")]
+    assert len(run) > 40_000_000 and run in after
+    assert after.count(b"<row ") == before.count(b"<row ")
 
-    original = trailing.find_tail(_sheet_xml(path), 1)[2]
-    copied = trailing.find_tail(_sheet_xml(out), 1)[2]
-    assert copied is not None
-    before, after = dict(original.rows()), dict(copied.rows())
-    assert set(after) == set(before) - {first + 9}  # openpyxl keeps no row that has only spans
-    # rows alike in the original are alike in the copy (spans, which openpyxl drops, may make two alike), with the same format
-    pairs = {(before[r], after[r]) for r in after}
-    assert len(pairs) == len({a for a, _ in pairs})
-
-    def dims(book_path: Path) -> dict[int, tuple]:
-        cut = trailing.cut_package(book_path, representatives=True, min_bytes=1)
-        ws = openpyxl.load_workbook(cut.data)[SHEET]
-        return {r: (d.ht, d.customHeight, d.hidden, d.font.b, d.font.i, d.fill.fgColor.rgb, d.number_format, d.alignment.horizontal, d.border.left.style)
-                for r, d in ws.row_dimensions.items() if r >= first}
-
-    kept, written = dims(path), dims(out)
-    for row, i in after.items():
-        rep_before = original.representatives[before[row]][0]
-        rep_after = copied.representatives[i][0]
-        assert written[rep_after] == kept[rep_before], row
-    assert len(set(written.values())) == len(set(kept.values())) >= 4  # the formats differ, so the comparison means something
-
-    again = check(out, Settings(), AS_OF)  # checking the copy again: the same findings, read as fast
-    assert _findings(again) == _findings(result)
-    assert trailing.cut_package(out, representatives=False).data is not None
+    again = check(out, Settings(), AS_OF)  # checking the copy again: the same sheet, the same findings
+    assert again.register.sheet == SHEET and _findings(again) == _findings(result)
+    second = tmp_path / "second.xlsx"
+    write_annotated(again, second)
+    assert _sheet_xml(second) == after
 
 
-def test_the_copy_is_what_openpyxl_would_write_without_the_cut(tmp_path, monkeypatch):
-    path = tmp_path / "register.xlsx"
-    first = _format_rows(SAMPLE, path, last=4000)
-    copies = {}
-    for name, threshold in (("cut", 1), ("whole", 1 << 40)):
-        monkeypatch.setattr(trailing, "MIN_TAIL_BYTES", threshold)
-        result = check(path, Settings(), AS_OF)
-        copies[name] = tmp_path / f"{name}.xlsx"
-        write_annotated(result, copies[name])
-    monkeypatch.setattr(trailing, "MIN_TAIL_BYTES", 1)
-    assert trailing.cut_package(path, representatives=True).data is not None
-    def same_xml(data: bytes) -> bytes:  # the copy writes the cell-less rows as <row .../>, openpyxl as <row ...></row>
-        return re.sub(rb"<row ([^>]*)></row>", rb"<row \1/>", data)
-
-    # openpyxl's own copy writes the rows as <row ...></row>: they are found and cut all the same
-    whole = trailing.cut_package(copies["whole"], representatives=True)
-    assert whole.data is not None and whole.tails[SHEET].count == 4000 - first  # less the row with only spans
-    assert _findings(check(copies["whole"], Settings(), AS_OF)) == _findings(result)
-
-    with zipfile.ZipFile(copies["cut"]) as a, zipfile.ZipFile(copies["whole"]) as b:
-        assert a.namelist() == b.namelist()
-        for name in a.namelist():
-            if name != "docProps/core.xml":  # its modified time
-                assert same_xml(a.read(name)) == same_xml(b.read(name)), name
-
-
-def test_cells_written_below_the_last_row_still_keep_the_formats(tmp_path, monkeypatch):
+def test_cells_below_the_table_in_a_formatted_sheet_keep_their_place(tmp_path):
+    """A note typed below the table, among the formatted rows: rows stay in order, the formats stay."""
     path = tmp_path / "register.xlsx"
     first = _format_rows(SAMPLE, path, last=3000)
-    monkeypatch.setattr(trailing, "MIN_TAIL_BYTES", 1)
-    wb, _ = annotate_io.load(path)
-    ws = wb[SHEET]
-    assert ws.max_row < 3000
-    ws.cell(first + 100, 1, "below")
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    part = [n for n in parts if n.endswith(".xml") and b'<row r="%d"' % first in parts[n]][0]
+    note = b'<row r="%d" s="2" customFormat="1"><c r="B%d" t="inlineStr"><is><t>Notes below the table</t></is></c></row>' % (first + 100, first + 100)
+    parts[part] = re.sub(rb'<row r="%d"[^>]*/>' % (first + 100), note, parts[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
     out = tmp_path / "out.xlsx"
-    annotate_io.save(wb, out)
+    write_annotated(check(path, Settings(), AS_OF), out)
     xml = _sheet_xml(out)
     rows = [int(r) for r in re.findall(rb'<row r="([0-9]+)"', xml)]
     assert rows == sorted(rows) and rows[-1] == 3000 and first + 100 in rows
-    whole = openpyxl.load_workbook(out)[SHEET]
-    assert whole.cell(first + 100, 1).value == "below"
-    assert whole.row_dimensions[first + 7].height == 30 and whole.row_dimensions[first + 8].hidden
+    ws = openpyxl.load_workbook(out)[SHEET]
+    assert ws.cell(first + 100, 2).value == "Notes below the table"
+    assert ws.row_dimensions[first + 7].height == 30 and ws.row_dimensions[first + 8].hidden
 
 
 @pytest.mark.parametrize("case", ["prefixed", "out of order", "spaced", "no r", "a cell"])

@@ -25,6 +25,7 @@ from .marks import register_annotation
 from .sheets import findings_sheet, summary_sheet
 from .values import values_only_sentence, values_package
 
+
 def copy_suffix(register: Path) -> str:
     """The annotated copy's extension: .xlsm for a macro-enabled register (it keeps its macros), else .xlsx."""
     return ".xlsm" if _is_macro_enabled(register) else ".xlsx"

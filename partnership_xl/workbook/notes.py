@@ -10,6 +10,7 @@ exactly as they were.
 from __future__ import annotations
 
 import re
+
 from lxml import etree
 
 from .ooxml import local

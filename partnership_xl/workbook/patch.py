@@ -210,7 +210,7 @@ class Patcher:
         """The column after the register's last used one, past any merged block from the header down."""
         own = annotation.after_column
         top = annotation.header_row
-        for r1, c1, r2, c2 in blocks:
+        for _r1, _c1, r2, c2 in blocks:
             if r2 >= top and c2 > own:
                 own = c2
         start = own + 1
@@ -322,7 +322,7 @@ def _columns_with_values(sheet: SheetXml, top: int) -> set[int]:
         if number < top:
             continue
         row = sheet.data[start:stop]
-        for col, s, e, closed, _ in sheet.cells(row, number):
+        for col, _s, _e, closed, _ in sheet.cells(row, number):
             if not closed:
                 taken.add(col)
     return taken

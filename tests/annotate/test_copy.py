@@ -14,17 +14,17 @@ from openpyxl.xml.functions import tostring
 
 from partnership_xl.annotate import write_annotated
 from partnership_xl.annotate.sheets import FINDINGS_HEADERS, SUMMARY_TITLE
-from partnership_xl.workbook.notes import NOTE_AUTHOR, NOTE_MARKER
-from partnership_xl.workbook.package import Package
-from partnership_xl.workbook.patch import BAND_FILLS, SEVERITY_FILLS, Patcher
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
 from partnership_xl.errors import OutputError
 from partnership_xl.findings import CATALOGUE
 from partnership_xl.model import TOOL_COLUMNS, tool_header
+from partnership_xl.workbook.notes import NOTE_AUTHOR, NOTE_MARKER
+from partnership_xl.workbook.package import Package
+from partnership_xl.workbook.patch import BAND_FILLS, SEVERITY_FILLS, Patcher
 
-from .workbooks import HEADER_ROW, OFFICER_FILL, OFFICER_NOTE, rich_register, write_ods
 from ..conftest import AS_OF, CLEAN, row, write_register
+from .workbooks import HEADER_ROW, OFFICER_FILL, OFFICER_NOTE, rich_register, write_ods
 
 
 @pytest.fixture
