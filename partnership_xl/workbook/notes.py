@@ -80,6 +80,10 @@ class Notes:
                         self.threaded.add(e.get("ref").upper())
         self.created_comments = self.created_vml = False
         self._changed = False
+        self._by_ref: dict | None = None
+        self._new: list = []  # comments added, put in row order on save
+        self._shapes: list[bytes] = []  # their note boxes, added to the drawing on save
+        self._next_shape: int | None = None
 
     # -- reading -------------------------------------------------------------------------------------
     def by_ref(self) -> dict[str, etree._Element]:
@@ -92,23 +96,25 @@ class Notes:
         """Add the tool's ``lines`` to the note on ``ref``; return True when the note is new."""
         ours = NOTE_MARKER + "\n" + clean("\n".join(lines))
         self._ensure_parts()
-        existing = self.by_ref().get(ref)
+        if self._by_ref is None:
+            self._by_ref = self.by_ref()
+        existing = self._by_ref.get(ref)
         if existing is not None:
             text = existing.find(q("text"))
             officer = comment_text(existing).rstrip()
-            run = self._run(("\n\n" if officer else "") + ours, bold=False)
+            run = self._run(("\n\n" if officer else "") + ours)
             text.append(run) if text is not None else etree.SubElement(existing, q("text")).append(run)
             self._changed = True
             return False
-        author = self._author()
-        comment = etree.Element(q("comment"), ref=ref, authorId=str(author), shapeId="0")
-        text = etree.SubElement(comment, q("text"))
-        text.append(self._run(ours))
-        comments = self.root.find(q("commentList"))
+        comment = etree.Element(q("comment"), ref=ref, authorId=str(self._author()), shapeId="0")
+        etree.SubElement(comment, q("text")).append(self._run(ours))
+        self._new.append(comment)
+        self._by_ref[ref] = comment
         row, col = parse_ref(ref)
-        later = [c for c in comments if _key(c) > (row, col)]
-        later[0].addprevious(comment) if later else comments.append(comment)
-        self.vml = _add_shape(self.vml, row, col, ours)
+        if self._next_shape is None:
+            self._next_shape = max([int(m.group(1)) for m in _SHAPE_ID.finditer(self.vml)] + [1024]) + 1
+        self._shapes.append(_shape(self._next_shape, row, col, ours))
+        self._next_shape += 1
         self._changed = True
         return True
 
@@ -197,6 +203,17 @@ class Notes:
         """Write the comments part and the VML drawing back (adding or removing their relationships)."""
         if not self._changed and not self.created_comments:
             return
+        if self._new:
+            comments = self.root.find(q("commentList"))
+            every = sorted(list(comments) + self._new, key=_key)
+            for c in list(comments):
+                comments.remove(c)
+            comments.extend(every)
+            self._new = []
+        if self._shapes:
+            at = self.vml.rfind(b"</xml>")
+            self.vml = self.vml[:at] + b"".join(self._shapes) + self.vml[at:]
+            self._shapes = []
         if self.empty():
             if self.created_comments or self.comments_part and not self.by_ref():
                 self._drop_comments()
@@ -243,23 +260,20 @@ def _key(comment) -> tuple[int, int]:
         return (0, 0)
 
 
-def _add_shape(vml: bytes, row: int, col: int, text: str) -> bytes:
-    """``vml`` with a hidden note box for the cell at (row, col), sized for ``text``."""
+def _shape(number: int, row: int, col: int, text: str) -> bytes:
+    """A hidden note box for the cell at (row, col), sized for ``text``, as Excel writes one."""
     lengths = [len(line) for line in text.split("\n")]
     width = min(480, max(240, 7 * max(lengths) // 2 + 24))
     chars_a_line = max(20, (width - 16) // 6)
     height = min(600, 18 * sum(1 + n // chars_a_line for n in lengths) + 20)
-    number = max([int(m.group(1)) for m in _SHAPE_ID.finditer(vml)] + [1024]) + 1
-    shape = (f'<v:shape id="_x0000_s{number}" type="#_x0000_t202" style=\'position:absolute;margin-left:59.25pt;'
-             f'margin-top:1.5pt;width:{width}px;height:{height}px;z-index:1;visibility:hidden\' fillcolor="#ffffe1" o:insetmode="auto">\n'
-             '  <v:fill color2="#ffffe1"/>\n  <v:shadow on="t" color="black" obscured="t"/>\n  <v:path o:connecttype="none"/>\n'
-             "  <v:textbox style='mso-direction-alt:auto'>\n   <div style='text-align:left'></div>\n  </v:textbox>\n"
-             '  <x:ClientData ObjectType="Note">\n   <x:MoveWithCells/>\n   <x:SizeWithCells/>\n'
-             f"   <x:Anchor>{col}, 15, {max(row - 2, 0)}, 10, {col + 3}, 15, {row + 4}, 4</x:Anchor>\n"
-             f"   <x:AutoFill>False</x:AutoFill>\n   <x:Row>{row - 1}</x:Row>\n   <x:Column>{col - 1}</x:Column>\n"
-             "  </x:ClientData>\n </v:shape>").encode()
-    at = vml.rfind(b"</xml>")
-    return vml[:at] + shape + b"\n" + vml[at:]
+    return (f'<v:shape id="_x0000_s{number}" type="#_x0000_t202" style=\'position:absolute;margin-left:59.25pt;'
+            f'margin-top:1.5pt;width:{width}px;height:{height}px;z-index:1;visibility:hidden\' fillcolor="#ffffe1" o:insetmode="auto">\n'
+            '  <v:fill color2="#ffffe1"/>\n  <v:shadow on="t" color="black" obscured="t"/>\n  <v:path o:connecttype="none"/>\n'
+            "  <v:textbox style='mso-direction-alt:auto'>\n   <div style='text-align:left'></div>\n  </v:textbox>\n"
+            '  <x:ClientData ObjectType="Note">\n   <x:MoveWithCells/>\n   <x:SizeWithCells/>\n'
+            f"   <x:Anchor>{col}, 15, {max(row - 2, 0)}, 10, {col + 3}, 15, {row + 4}, 4</x:Anchor>\n"
+            f"   <x:AutoFill>False</x:AutoFill>\n   <x:Row>{row - 1}</x:Row>\n   <x:Column>{col - 1}</x:Column>\n"
+            "  </x:ClientData>\n </v:shape>\n").encode()
 
 
 def _remove_shapes(vml: bytes, cells: set[tuple[int, int]]) -> bytes:

@@ -237,23 +237,25 @@ class SheetXml:
         data, (pos, end) = self.data, self.inner
         out_rows: list[bytes] = []
         row_styles = {}
+        i = 0  # the next of the pending rows
         if pending:
             col_styles = self.column_styles()
             for number, start, stop in self.rows(stop=pending[-1]):
-                while pending and pending[0] < number:
-                    r = pending.pop(0)
+                while i < len(pending) and pending[i] < number:
+                    r = pending[i]
+                    i += 1
                     out_rows.append(self._new_row(r, by_row.get(r, {}), patch.tool_cells.get(r, []), base_style, col_styles, changes, row_styles))
                 out_rows.append(data[pos:start])
-                if pending and pending[0] == number:
-                    pending.pop(0)
+                if i < len(pending) and pending[i] == number:
+                    i += 1
                     out_rows.append(self._patch_row(data[start:stop], number, by_row.get(number, {}), patch.tool_cells.get(number, []),
                                                     base_style, col_styles, changes, displaced))
                 else:
                     out_rows.append(data[start:stop])
                 pos = stop
-                if not pending:
+                if i >= len(pending):
                     break
-            for r in pending:  # rows after the last one the sheet has
+            for r in pending[i:]:  # rows after the last one the sheet has
                 out_rows.append(self._new_row(r, by_row.get(r, {}), patch.tool_cells.get(r, []), base_style, col_styles, changes, row_styles))
         out += out_rows
         out.append(data[pos:end])
@@ -323,6 +325,9 @@ class SheetXml:
         p = self.prefix
         if row.endswith(b"/>") and not row.endswith(b"</" + p + b"row>"):
             row = row[:-2].rstrip() + b"></" + p + b"row>"
+        fast = self._fast_row(row, number, flagged, tools, base_style, changes)
+        if fast is not None:
+            return fast
         cells = self.cells(row, number)
         edits: list[tuple[int, int, bytes]] = []  # (start, end, replacement), applied from the end
         if cells and not all(c[4] for c in cells):  # cells without r: give every cell its reference first
@@ -371,6 +376,48 @@ class SheetXml:
             later = [c for c in cells if c[0] > col]
             at = later[0][1] if later else close
             edits.append((at, at, xml))
+        for start, stop, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+            row = row[:start] + text + row[stop:]
+        return row
+
+    def _fast_row(self, row: bytes, number: int, flagged: dict[int, int], tools: list[tuple[int, bytes]], base_style,
+                  changes: list[CellChange]) -> bytes | None:
+        """The common case without parsing every cell: each cell has ``r`` first, every flagged cell
+        exists, and the tool's cells go after the row's last cell. None when the row needs the full parse."""
+        p = self.prefix
+        opener = b"<" + p + b"c"
+        if row.count(opener + b' r="') != row.count(opener + b" ") + row.count(opener + b">") + row.count(opener + b"/"):
+            return None
+        edits: list[tuple[int, int, bytes]] = []
+        pending: list[CellChange] = []
+        for col, fill in flagged.items():
+            ref = f"{column_letters(col)}{number}".encode()
+            at = row.find(opener + b' r="' + ref + b'"')
+            if at < 0:
+                return None
+            tag_end = row.index(b">", at) + 1
+            m = _STYLE.search(row, at, tag_end)
+            before = m.group(1).decode() if m else None
+            s = str(base_style(number, col, int(before) if before else 0, fill))
+            pending.append(CellChange(ref.decode(), before, s, False))
+            if m:
+                edits.append((m.start(1), m.end(1), s.encode()))
+            else:
+                at2 = tag_end - (2 if row[tag_end - 2:tag_end] == b"/>" else 1)
+                edits.append((at2, at2, b' s="' + s.encode() + b'"'))
+        if tools:
+            last = row.rfind(opener + b' r="')
+            if last >= 0:
+                ref = _REF.search(row, last, row.index(b">", last) + 1)
+                if ref is None or not ref.group(1) or column_number(ref.group(1)) >= min(c for c, _ in tools):
+                    return None
+            close = len(row) - len(b"</" + p + b"row>")
+            cells = []
+            for col, xml in sorted(tools):
+                tag = b'<c r="' + f"{column_letters(col)}{number}".encode() + b'"' + xml[2:]
+                cells.append(_prefixed(tag, p) if p else tag)
+            edits.append((close, close, b"".join(cells)))
+        changes.extend(pending)
         for start, stop, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
             row = row[:start] + text + row[stop:]
         return row

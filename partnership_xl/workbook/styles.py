@@ -51,6 +51,7 @@ class StyleBook:
         self._workbook_part = workbook_part
         self._lists = {name: self._list(name) for name in ("numFmts", "fonts", "fills", "cellXfs")}
         self._known: dict[str, dict[tuple, int]] = {}
+        self._flagged: dict[tuple[int, int], int] = {}
         self.changed = False
 
     def _list(self, name: str):
@@ -132,6 +133,12 @@ class StyleBook:
 
     def flagged(self, base: int, fill_id: int) -> int:
         """The cell format ``base`` (an index into cellXfs) with fill ``fill_id`` instead of its own."""
+        key = (base, fill_id)
+        if key not in self._flagged:
+            self._flagged[key] = self._flagged_xf(base, fill_id)
+        return self._flagged[key]
+
+    def _flagged_xf(self, base: int, fill_id: int) -> int:
         xfs = self._items("cellXfs")
         xf = deepcopy(xfs[base]) if 0 <= base < len(xfs) else etree.Element(q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0", xfId="0")
         xf.set("fillId", str(fill_id))
