@@ -26,6 +26,8 @@ BENEFIT_FIELDS = {
 
 #: Fields whose missing column is DQ001 even though a blank value is another rule's to report.
 COLUMN_REQUIRED = ("partners", "lead_officer", "risk_likelihood", "risk_impact", "last_review")
+#: Columns a one-word Risk rating column stands in for (no DQ001 without them when it is there).
+RATED_INSTEAD = ("risk_likelihood", "risk_impact")
 
 
 @dataclass(frozen=True)
