@@ -17,7 +17,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .config import CONFIG_NAME, HELP, Settings
+from .config import CONFIG_NAME, HELP, Settings, band_limits
 from .errors import ConfigError, OutputError
 from .fields import all_fields, choice_fields
 
@@ -75,6 +75,8 @@ def config_template(proposal: Proposal | None = None) -> str:
                           "that is wrong (the next check then goes back to the default).")
         lines.append("")
     proposed = proposal.settings if proposal is not None else {}
+    scale = proposed["risk_scale"][0] if "risk_scale" in proposed else Settings.risk_scale
+    examples = {**EXAMPLES, **dict(zip(("low_max", "medium_max"), band_limits(scale), strict=True))}  # type: ignore[arg-type]
     for f in fields(Settings):
         if f.name in _NOT_WRITTEN:
             continue
@@ -87,7 +89,7 @@ def config_template(proposal: Proposal | None = None) -> str:
             lines += _comment(f"From the register: {why}")
             lines.append(f"{f.name} = {_toml_value(value)}")
         elif default is None:
-            lines.append(f"# {f.name} = {_toml_value(EXAMPLES[f.name])}")
+            lines.append(f"# {f.name} = {_toml_value(examples[f.name])}")
         else:
             lines.append(f"{f.name} = {_toml_value(default)}")
         lines.append("")
@@ -120,8 +122,9 @@ def _choices_lines(proposal: Proposal | None) -> list[str]:
         lines.append("")
         lines.append(f"# [choices.{name}]")
         for word, could_mean, why in words:
-            lines += _comment(f"From the register: {why} It could mean {' or '.join(could_mean)}: keep the one you mean.")
-            lines.append(f"# {_toml_value(word)} = {_toml_value(could_mean[0])}")
+            lines += _comment(f"From the register: {why} It could mean {' or '.join(could_mean)}: write the one you mean.")
+            target = could_mean[0] if len(could_mean) == 1 else "CHOOSE ONE: " + ", ".join(could_mean)
+            lines.append(f"# {_toml_value(word)} = {_toml_value(target)}")
     return lines
 
 

@@ -223,7 +223,7 @@ def _schema_message(code: str, field: str, value: object, risk_scale: int = 5) -
         return f"Not a date: '{shown}' in {f.header}; enter a date such as 26/02/2025."
     if code == "DQ004":
         if f.kind == "score":
-            return f"Not a number from 1 to {risk_scale}: '{shown}' in {f.header}."
+            return f"Not a number from 1 to {risk_scale}: '{shown}' in {f.header.replace('(1-5)', f'(1-{risk_scale})')}."
         return f"Not an amount of money: '{shown}' in {f.header}; enter pounds a year such as 5000 (0 for none)."
     if code == "DQ005":
         if f.kind == "yesno":

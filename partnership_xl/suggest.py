@@ -56,9 +56,9 @@ class Suggestion:
     words: tuple[str, ...]  # the heading's words that matched
 
     def why(self, heading: str) -> str:
-        """A short reason, e.g. ``'review' and 'date' are words of Last reviewed``."""
+        """A short reason, e.g. ``its words 'review' and 'date' are the words of Last reviewed``."""
         said = " and ".join(f"'{w}'" for w in self.words)
-        return f"{said} {'is a word' if len(self.words) == 1 else 'are words'} of {self.header}"
+        return f"its {'word' if len(self.words) == 1 else 'words'} {said} {'is' if len(self.words) == 1 else 'are'} used for {self.header}"
 
 
 def _stem(word: str) -> str:
@@ -69,10 +69,13 @@ def _stem(word: str) -> str:
     return word
 
 
+def _raw_words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", str(text).lower().replace("&", " and ").replace("e-mail", "email"))
+
+
 def words(text: str) -> list[str]:
     """The heading's words in order: lower case, ``&`` as "and", plurals cut, synonyms mapped."""
-    raw = re.findall(r"[a-z]+", str(text).lower().replace("&", " and ").replace("e-mail", "email"))
-    return [WORD_SYNONYMS.get(_stem(w), _stem(w)) for w in raw]
+    return [WORD_SYNONYMS.get(_stem(w), _stem(w)) for w in _raw_words(text)]
 
 
 def _content(ws: list[str]) -> list[str]:
@@ -171,7 +174,8 @@ def suggest_field(heading: str, exclude: set[str] | frozenset[str] = frozenset()
     if best < MIN_SCORE or best - second < MARGIN:
         return None
     header = next(f.header for f in all_fields() if f.name == field)
-    return Suggestion(field, header, matched)
+    as_typed = dict(zip(ws, _raw_words(heading), strict=True))  # "resources", not the "contribution" it stands for
+    return Suggestion(field, header, tuple(as_typed[w] for w in matched))
 
 
 def alias_line(heading: str, field: str) -> str:

@@ -49,7 +49,7 @@ def pp504(ctx: Context) -> Hit:
     mask = _reassessment_overdue(ctx)
     due = (ctx.col("last_review")[mask] + _weak_interval(ctx)).dt.strftime("%d/%m/%Y")
     months = ctx.settings.weak_review_months
-    return Hit(mask, "last_review", "Governance assurance " + ctx.col("assurance")[mask].astype(str) + f": the {months}-monthly reassessment is overdue: last reviewed "
+    return Hit(mask, "last_review", "Governance assurance " + ctx.col("assurance")[mask].astype(str) + f", so reassessed every {months} months: overdue, last reviewed "
                + ctx.date_text("last_review", mask) + ", due by " + due + ".")
 
 
