@@ -13,7 +13,6 @@ import pandas as pd
 from .config import Settings
 from .fields import BENEFIT_FIELDS
 
-
 BANDS = ("Low", "Medium", "High")
 
 
