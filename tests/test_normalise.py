@@ -646,3 +646,10 @@ def test_an_unparsed_email_is_dq005_on_its_cell(run):
     result = run([{**row(), "Lead officer email": "Sarah W"}, {**row(ref="P002"), "Lead officer email": "s.w@harborough.gov.uk"}], headers=headers)
     assert [(f.code, f.cell) for f in result.findings] == [("DQ005", f"{column_letter(len(headers))}2")]
     assert "Not an e-mail address" in result.findings[0].message
+
+
+@given(st.one_of(st.text(max_size=80), st.integers(), st.floats(), st.booleans(), st.none(), st.datetimes()))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_any_value_in_an_email_column_is_an_address_a_blank_or_unparsed(value):
+    got = parse_email(value)
+    assert got is BLANK or got is UNPARSED or (isinstance(got, str) and "@" in got and got == got.strip())
