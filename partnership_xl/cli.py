@@ -82,8 +82,11 @@ def _parser() -> argparse.ArgumentParser:
                    description="Every rule: code, severity, policy clause and finding. Example: partnership-xl rules")
 
     i = sub.add_parser("init", parents=[common], epilog=EPILOG, help="write a commented partnership-xl.toml with every setting",
-                       description="Write the settings file with every setting and its default. Example: partnership-xl init")
-    i.add_argument("--out", type=Path, metavar="FILE", default=Path("partnership-xl.toml"), help="where to write it (default: ./partnership-xl.toml)")
+                       description="Write the settings file with every setting and its default; with --from, beside that register, with the "
+                                   "[aliases] its headings look like and the [choices] words it could not read. "
+                                   "Example: partnership-xl init --from \"Partnership Register.xlsx\"")
+    i.add_argument("--out", type=Path, metavar="FILE", help="where to write it (default: ./partnership-xl.toml, or beside the register with --from)")
+    i.add_argument("--from", dest="from_register", type=Path, metavar="REGISTER", help="a register to make the settings for")
     p.commands = dict(sub.choices)  # type: ignore[attr-defined]
     return p
 
@@ -382,11 +385,33 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Write a commented partnership-xl.toml."""
+    """Write a commented partnership-xl.toml (with --from, made for that register)."""
     from .configfile import write_config
 
+    if args.from_register is not None:
+        return _init_from(args)
+    args.out = args.out or Path("partnership-xl.toml")
     write_config(args.out)
     print(f"Written: {args.out} (every setting with its default; edit the values you want to change)")
+    return 0
+
+
+def _init_from(args: argparse.Namespace) -> int:
+    from . import safety
+    from .initfrom import init_from
+
+    safety.inspect_register(args.from_register, safety.Limits())  # missing, a folder, not a workbook: one sentence
+    _without_test_only_imports()
+    target, proposal = init_from(args.from_register, _as_of(args), args.out)
+    print(f"Written: {target} (every setting with its default, and what {args.from_register.name} needs)")
+    if not args.quiet:
+        for heading, name, _ in proposal.aliases:
+            print(f"  [aliases] '{heading}' read as {name}: delete the line if that is wrong")
+        if "risk_scale" in proposal.settings:
+            print(f"  risk_scale = {proposal.settings['risk_scale'][0]}")
+        for name, word, could_mean, _ in proposal.choices:
+            print(f"  [choices.{name}] '{word}' could mean {' or '.join(could_mean[:3])}: choose in the file (commented out until you do)")
+        print("Check the file, then run 'partnership-xl validate' on the register: it uses the file.")
     return 0
 
 

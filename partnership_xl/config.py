@@ -7,12 +7,12 @@ value raises :class:`ConfigError` with a sentence naming the key and what it sho
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .fields import fields_by_name
+from .fields import choice_fields, choice_index, choice_key, fields_by_name
 
 CONFIG_NAME = "partnership-xl.toml"
 
@@ -28,8 +28,10 @@ class Settings:
     due_soon_days: int = 60
     executive_threshold: float = 10000
     significance_threshold: float = 10000
-    low_max: int = 6
-    medium_max: int = 12
+    risk_scale: int = 5
+    low_max: int | None = None  # None: from risk_scale (see band_limits); always a number once made
+    medium_max: int | None = None
+    weak_review_months: int = 6
     output_dir: str | None = None
     # Limits on hostile or absurd files (SPEC §8); raise them only for a file you trust.
     max_part_mb: int = 512
@@ -37,11 +39,31 @@ class Settings:
     max_ratio: int = 200
     max_cells: int = 5_000_000
     aliases: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str | None = None  # the config file these came from, for the Summary sheet
+
+    def __post_init__(self) -> None:
+        low, medium = band_limits(self.risk_scale)
+        if self.low_max is None:
+            object.__setattr__(self, "low_max", low)
+        if self.medium_max is None:
+            object.__setattr__(self, "medium_max", medium)
 
     def public(self) -> dict[str, Any]:
         """The settings as shown on the Summary sheet and in ``init`` (no bookkeeping)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "source"}
+
+
+def band_limits(risk_scale: int) -> tuple[int, int]:
+    """The default (low_max, medium_max) for a risk_scale x risk_scale matrix (SPEC §4).
+
+    6 and 12 on a 5x5 matrix; for another scale 24 % and 48 % of the largest score, rounded
+    (4 and 8 on a 4x4 matrix). No scale from 3 to 10 gives a half to round.
+    """
+    if risk_scale == 5:
+        return 6, 12
+    largest = risk_scale * risk_scale
+    return round(largest * 24 / 100), round(largest * 48 / 100)
 
 
 #: What each setting means, for ``init`` and the Summary sheet.
@@ -53,19 +75,24 @@ HELP = {
     "due_soon_days": "Days ahead that count as 'due soon' for reviews and end dates (PP503, PP907).",
     "executive_threshold": "Unbudgeted contributions of at least this many pounds a year need the Executive, not a Portfolio Holder or CMT (PP603).",
     "significance_threshold": "Contributions of at least this many pounds a year make a partnership significant (PP701).",
-    "low_max": "Highest risk or opportunity score (likelihood x impact) that is Low.",
-    "medium_max": "Highest score that is Medium; anything above is High.",
+    "risk_scale": "The size of the council's risk matrix: likelihood and impact are scored 1 to risk_scale (5 for 5x5; a council with a 4x4 matrix sets 4). From 3 to 10.",
+    "low_max": "Highest risk or opportunity score (likelihood x impact) that is Low. Leave unset for 24% of the largest score: 6 on a 5x5 matrix, 4 on a 4x4.",
+    "medium_max": "Highest score that is Medium; anything above is High. Leave unset for 48% of the largest score: 12 on a 5x5 matrix, 8 on a 4x4.",
+    "weak_review_months": "Months between the reassessments of a partnership whose governance assurance is Limited or No assurance (PP504).",
     "output_dir": "Folder for the dated annotated copies and the run history. Leave unset to write beside the register.",
     "max_part_mb": "Largest uncompressed part of a workbook, in MB, before it is refused as a possible zip bomb.",
     "max_total_mb": "Largest total uncompressed size of a workbook, in MB.",
     "max_ratio": "Highest compression ratio allowed for a large part of a workbook.",
     "max_cells": "Most cells the register sheet may hold.",
     "aliases": "Your own column headings, mapped to the tool's field names, e.g. \"Officer\" = \"lead_officer\".",
+    "choices": "Your own words for a choice column, one table per field, e.g. [choices.status] then \"Wound up\" = \"Closed\".",
 }
 
 _INT_KEYS = {"header_row", "review_interval_months", "due_soon_days", "low_max", "medium_max",
-             "max_part_mb", "max_total_mb", "max_ratio", "max_cells"}
-_INT_MAX = {"review_interval_months": (1200, "a hundred years"), "due_soon_days": (36_500, "a hundred years")}
+             "max_part_mb", "max_total_mb", "max_ratio", "max_cells", "risk_scale", "weak_review_months"}
+_INT_MAX = {"review_interval_months": (1200, "a hundred years"), "due_soon_days": (36_500, "a hundred years"),
+            "weak_review_months": (1200, "a hundred years")}
+RISK_SCALES = range(3, 11)
 _MONEY_KEYS = {"executive_threshold", "significance_threshold"}
 _TEXT_KEYS = {"council_name", "sheet", "output_dir"}
 
@@ -107,7 +134,12 @@ def settings_from_dict(data: dict[str, Any], source: str | None = None) -> Setti
         if key not in known:
             raise ConfigError(f"Unknown setting '{key}'{where}: the settings are {', '.join(sorted(known))}.")
         values[key] = _check(key, value, where)
-    settings = replace(Settings(), **values, source=source)
+    settings = Settings(**values, source=source)  # low_max / medium_max not given: from risk_scale
+    largest = settings.risk_scale ** 2
+    for key in ("low_max", "medium_max"):
+        if key in values and values[key] > largest:
+            raise ConfigError(f"Setting '{key}'{where} must be between 1 and {largest} (scores are likelihood x impact on a "
+                              f"{settings.risk_scale}x{settings.risk_scale} matrix), not {values[key]!r}.")
     if not settings.low_max < settings.medium_max:
         raise ConfigError(f"low_max ({settings.low_max}) must be below medium_max ({settings.medium_max}){where}.")
     return settings
@@ -117,8 +149,8 @@ def _check(key: str, value: Any, where: str) -> Any:
     if key in _INT_KEYS:
         if isinstance(value, bool) or not isinstance(value, int) or value < (1 if key != "due_soon_days" else 0):
             raise ConfigError(f"Setting '{key}'{where} must be a whole number of at least {0 if key == 'due_soon_days' else 1}, not {value!r}.")
-        if key in ("low_max", "medium_max") and value > 25:
-            raise ConfigError(f"Setting '{key}'{where} must be between 1 and 25 (scores are likelihood x impact), not {value!r}.")
+        if key == "risk_scale" and value not in RISK_SCALES:
+            raise ConfigError(f"Setting 'risk_scale'{where} must be a whole number from 3 to 10 (the size of the risk matrix: 5 for 5x5), not {value!r}.")
         if key in _INT_MAX and value > _INT_MAX[key][0]:
             raise ConfigError(f"Setting '{key}'{where} must be at most {_INT_MAX[key][0]:,} ({_INT_MAX[key][1]}), not {value!r}.")
         if key == "header_row" and value > 1_048_576:
@@ -140,4 +172,27 @@ def _check(key: str, value: Any, where: str) -> Any:
             if not isinstance(target, str) or target not in known:
                 raise ConfigError(f"Alias '{header}'{where} points at '{target}', which is not a field; the fields are {', '.join(known)}.")
         return dict(value)
+    if key == "choices":
+        return _check_choices(value, where)
     raise AssertionError(key)  # every known key is handled above
+
+
+def _check_choices(value: Any, where: str) -> dict[str, dict[str, str]]:
+    """``[choices.FIELD]`` tables: each names a choice field, each word a choice of that field."""
+    example = '[choices.status] then lines like "Wound up" = "Closed"'
+    if not isinstance(value, dict) or not all(isinstance(words, dict) for words in value.values()):
+        raise ConfigError(f"Setting 'choices'{where} must be one table per field: {example}.")
+    checked: dict[str, dict[str, str]] = {}
+    for name, words in value.items():
+        if name not in choice_fields():
+            raise ConfigError(f"[choices.{name}]{where} names no choice column; the choice columns are {', '.join(choice_fields())}.")
+        allowed = fields_by_name()[name].choices
+        index = choice_index(name)
+        checked[name] = {}
+        for word, target in words.items():
+            canonical = index.get(choice_key(target)) if isinstance(target, str) else None
+            if canonical is None:
+                raise ConfigError(f"In [choices.{name}]{where}, '{word}' points at {target!r}, which is not a choice of {name}; "
+                                  f"the choices are {', '.join(allowed)}.")
+            checked[name][word] = canonical
+    return checked

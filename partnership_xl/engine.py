@@ -6,6 +6,7 @@ runs the column schema and the rules, scores each partnership and returns a Chec
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Settings
-from .fields import COLUMN_REQUIRED, all_fields, fields_by_name
+from .fields import COLUMN_REQUIRED, RATED_INSTEAD, all_fields, fields_by_name
 from .findings import CATALOGUE, Finding, sort_key
 from .model import CheckResult, Register
 from .normalise import benefit_claims, parse_column, parse_text
@@ -54,7 +55,7 @@ def _check_register(register: Register, settings: Settings, as_of: date, present
     typed, blank, unparsed = {}, {}, {}
     markers: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # field → (positions, values) of Excel errors / unsaved formulas
     for f in present:
-        typed[f.name], blank[f.name], unparsed[f.name], markers[f.name] = _parse(f, raw[f.name])
+        typed[f.name], blank[f.name], unparsed[f.name], markers[f.name] = _parse(f, raw[f.name], settings.choices.get(f.name))
         advance(1)
     index = raw.index
     table = pd.DataFrame(typed, index=index)
@@ -71,13 +72,18 @@ def _check_register(register: Register, settings: Settings, as_of: date, present
     names = {f.name for f in present}
 
     # DQ001 / DQ009: the columns themselves
+    rated = "risk_rating" in names  # a register rating risk in one word needs no likelihood or impact column
     for f in all_fields():
+        if rated and f.name in RATED_INSTEAD:
+            continue
         if (f.required or f.name in COLUMN_REQUIRED) and f.name not in names:
             findings.append(make.sheet_level("DQ001", f.name, register.header_row, 1,
                                              f"Required column missing: no column for {f.header} (or one of its other names); add it to the register."))
     for col, text in {**register.unknown, **register.duplicate_columns}.items():
         if col in register.duplicate_columns:
             message = f"Column '{text}' repeats a column already read as {_field_of(register, text)}: only the first is checked."
+        elif col in register.suggestions:
+            message = _suggestion_message(text, register.suggestions[col])
         elif text:
             message = f"Column '{text}' is not a register field and is not checked (add an alias in partnership-xl.toml if it should be)."
         else:
@@ -87,14 +93,14 @@ def _check_register(register: Register, settings: Settings, as_of: date, present
     # DQ002-DQ006: the column schema (pandera)
     if len(index):
         frame = validation_frame(table, blank_df, unparsed_df, present)
-        failures = run_schema(frame, present)
+        failures = run_schema(frame, present, settings.risk_scale)
         if failures:
             position = dict(zip(row_numbers.tolist(), range(len(index)), strict=True))
             values = {}
             for code, row, field in failures:
                 if field not in values:
                     values[field] = raw[field].to_numpy(dtype=object)
-                findings.append(make.at(code, row, field, _schema_message(code, field, values[field][position[row]])))
+                findings.append(make.at(code, row, field, _schema_message(code, field, values[field][position[row]], settings.risk_scale)))
 
     # DQ007 / DQ008: Excel errors and unsaved formulas, in any column of the table
     by_col = {col: f for f, col in register.columns.items()}
@@ -117,7 +123,7 @@ def _check_register(register: Register, settings: Settings, as_of: date, present
         advance(1)
         missing = missing_columns(func, names)
         if missing:
-            not_checked[code] = "no column for " + ", ".join(fields_by_name()[m].header if m in fields_by_name() else m for m in missing)
+            not_checked[code] = "no column for " + ", ".join(_headers_in(m) for m in missing)
             continue
         if not len(index):
             continue
@@ -141,7 +147,7 @@ def _check_register(register: Register, settings: Settings, as_of: date, present
 _type_of = np.frompyfunc(type, 1, 1)
 
 
-def _parse(f, values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, tuple[np.ndarray, np.ndarray]]:
+def _parse(f, values: pd.Series, choices: dict[str, str] | None = None) -> tuple[pd.Series, pd.Series, pd.Series, tuple[np.ndarray, np.ndarray]]:
     """``parse_column`` run on each distinct value of the column once, spread back over its rows.
 
     A register repeats itself (statuses, yes/no, scores, choices, the same dates and amounts), so
@@ -154,16 +160,16 @@ def _parse(f, values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, tuple
     try:
         codes, firsts = _distinct(arr)
     except TypeError:  # an unhashable value: parse every cell (never seen from a reader)
-        typed, blank, unparsed = parse_column(f, values)
+        typed, blank, unparsed = parse_column(f, values, choices)
         where = np.flatnonzero([isinstance(v, (ExcelError, NoCachedValue)) for v in arr])
         return typed, blank, unparsed, (where, arr[where])
     uniques = arr[firsts]
     is_marker = np.fromiter((isinstance(v, (ExcelError, NoCachedValue)) for v in uniques), dtype=bool, count=len(uniques))
     where = np.flatnonzero(is_marker[codes]) if is_marker.any() else np.empty(0, dtype=np.intp)
     if len(uniques) == len(arr):
-        typed, blank, unparsed = parse_column(f, values)
+        typed, blank, unparsed = parse_column(f, values, choices)
         return typed, blank, unparsed, (where, arr[where])
-    typed_u, blank_u, unparsed_u = parse_column(f, pd.Series(uniques, dtype=object))
+    typed_u, blank_u, unparsed_u = parse_column(f, pd.Series(uniques, dtype=object), choices)
     typed = typed_u.take(codes).set_axis(values.index)
     blank = pd.Series(blank_u.to_numpy()[codes], index=values.index, dtype=bool)
     unparsed = pd.Series(unparsed_u.to_numpy()[codes], index=values.index, dtype=bool)
@@ -182,6 +188,12 @@ def _distinct(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, firsts
 
 
+def _headers_in(text: str) -> str:
+    """Field names in a rule's needs as the template headers: "Risk likelihood (1-5) and ... or Risk rating"."""
+    known = fields_by_name()
+    return re.sub(r"[a-z_]+", lambda m: known[m.group()].header if m.group() in known else m.group(), text)
+
+
 def _field_of(register: Register, text: str) -> str:
     from .fields import alias_index, header_key
 
@@ -189,7 +201,16 @@ def _field_of(register: Register, text: str) -> str:
     return fields_by_name()[field].header if field in fields_by_name() else "another column"
 
 
-def _schema_message(code: str, field: str, value: object) -> str:
+def _suggestion_message(text: str, suggestion) -> str:
+    """DQ009 for a heading that looks like a field: name the field and the [aliases] line that maps it."""
+    from .suggest import alias_line
+
+    return (f"Column '{text}' is not a register field and is not checked; it looks like {suggestion.header} "
+            f"({suggestion.field}): to check it as that, add this line under [aliases] in partnership-xl.toml: "
+            f"{alias_line(text, suggestion.field)}")
+
+
+def _schema_message(code: str, field: str, value: object, risk_scale: int = 5) -> str:
     f = fields_by_name()[field]
     # as the officer sees it: 17 not 17.0, TRUE not True, 26/02/2015 not 2015-02-26 00:00:00
     text = str(value).upper() if isinstance(value, bool) else parse_text(value)
@@ -202,11 +223,13 @@ def _schema_message(code: str, field: str, value: object) -> str:
         return f"Not a date: '{shown}' in {f.header}; enter a date such as 26/02/2025."
     if code == "DQ004":
         if f.kind == "score":
-            return f"Not a number from 1 to 5: '{shown}' in {f.header}."
+            return f"Not a number from 1 to {risk_scale}: '{shown}' in {f.header.replace('(1-5)', f'(1-{risk_scale})')}."
         return f"Not an amount of money: '{shown}' in {f.header}; enter pounds a year such as 5000 (0 for none)."
     if code == "DQ005":
         if f.kind == "yesno":
             return f"Not Yes or No: '{shown}' in {f.header}."
+        if f.kind == "email":
+            return f"Not an e-mail address: '{shown}' in {f.header}; enter an address such as j.smith@harborough.gov.uk."
         allowed = "; ".join(f.choices)
         return f"Not an allowed value: '{shown}' in {f.header}; use one of: {allowed}."
     if code == "DQ006":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-KINDS = ("text", "list", "choice", "yesno", "benefits", "money", "score", "date")
+KINDS = ("text", "list", "choice", "yesno", "benefits", "money", "score", "date", "email")
 
 #: The five benefit categories of policy §3, in the policy's order, with their yes/no field.
 BENEFIT_FIELDS = {
@@ -26,6 +26,8 @@ BENEFIT_FIELDS = {
 
 #: Fields whose missing column is DQ001 even though a blank value is another rule's to report.
 COLUMN_REQUIRED = ("partners", "lead_officer", "risk_likelihood", "risk_impact", "last_review")
+#: Columns a one-word Risk rating column stands in for (no DQ001 without them when it is there).
+RATED_INSTEAD = ("risk_likelihood", "risk_impact")
 
 
 @dataclass(frozen=True)
@@ -126,3 +128,15 @@ def choice_index(field: str) -> dict[str, str]:
         for text in (canonical, *synonyms):
             index[choice_key(text)] = canonical
     return index
+
+
+def choice_fields() -> tuple[str, ...]:
+    """The fields whose values are one of a list of choices (what ``[choices.FIELD]`` may name)."""
+    return tuple(f.name for f in all_fields() if f.kind == "choice")
+
+
+def council_choice_index(field: str, extra: dict[str, str] | None) -> dict[str, str]:
+    """:func:`choice_index` plus a council's own words from ``[choices.FIELD]`` (which win)."""
+    if not extra:
+        return choice_index(field)
+    return {**choice_index(field), **{choice_key(word): canonical for word, canonical in extra.items()}}

@@ -52,6 +52,8 @@ class Register:
     lock_owner: str | None = None
     # Cells of the data rows in columns no field maps to (for DQ007/DQ008 there): (row, col) → marker
     other_cells: dict[tuple[int, int], object] = field(default_factory=dict)
+    # Unrecognised headings that clearly mean a field (DQ009 says so): column → suggest.Suggestion
+    suggestions: dict[int, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,16 +107,26 @@ class CheckResult:
             "sheet": self.register.sheet,
             "as_of": self.as_of.isoformat(),
             "summary": self.summary(),
-            "findings": _finding_dicts(self.findings),
+            "findings": _finding_dicts(self.findings, self.register.headers),
         }
 
 
-def _finding_dicts(findings: list[Finding]) -> list[dict]:
-    """``[f.as_dict() for f in findings]``, without ``dataclasses.asdict``'s deep copy of every finding."""
+def _finding_dicts(findings: list[Finding], headers: dict[int, str] | None = None) -> list[dict]:
+    """``[f.as_dict() for f in findings]`` with ``column``, the officer's own heading of the finding's
+    cell (SPEC §6; empty when it has none), without ``dataclasses.asdict``'s deep copy of every finding."""
     per_code = {code: (rule.severity.value, rule.policy) for code, rule in CATALOGUE.items()}
+    headers = headers or {}
+    columns: dict[str, str] = {}
     out = []
     for f in findings:
         severity, policy = per_code[f.code]
+        letters = f.cell.rstrip("0123456789")
+        if letters not in columns:
+            number = 0
+            for ch in letters:
+                number = number * 26 + ord(ch) - 64
+            columns[letters] = headers.get(number, "")
+        column = "" if f.code == "DQ001" else columns[letters]  # a missing column has no heading
         out.append({"code": f.code, "severity": severity, "ref": f.ref, "sheet": f.sheet, "cell": f.cell,
-                    "row": f.row, "field": f.field, "message": f.message, "policy": policy})
+                    "row": f.row, "field": f.field, "column": column, "message": f.message, "policy": policy})
     return out

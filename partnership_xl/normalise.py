@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .fields import BENEFIT_FIELDS, Field, choice_index, choice_key
+from .fields import BENEFIT_FIELDS, Field, choice_index, choice_key, council_choice_index
 from .reader import ExcelError, NoCachedValue
 
 
@@ -36,7 +36,8 @@ UNPARSED = _Marker("UNPARSED")
 UNKNOWN = _Marker("UNKNOWN")
 
 #: Which finding an unparsed value of each kind gives.
-UNPARSED_CODE = {"date": "DQ003", "money": "DQ004", "score": "DQ004", "choice": "DQ005", "yesno": "DQ005", "benefits": "DQ005"}
+UNPARSED_CODE = {"date": "DQ003", "money": "DQ004", "score": "DQ004", "choice": "DQ005", "yesno": "DQ005", "benefits": "DQ005",
+                 "email": "DQ005"}
 
 YES = frozenset({"y", "yes", "true", "1", "x", "✓", "✔", "☑", "✅", "yes✓", "tick"})
 NO = frozenset({"n", "no", "false", "0", "-", "–", "—", "✗", "✘", "×", "☐"})
@@ -124,13 +125,18 @@ def parse_yesno(value: object, field: str | None = None) -> object:
     return UNPARSED
 
 
-def parse_choice(field: str, value: object) -> object:
-    """A typed choice → its canonical value (case, spacing, punctuation and synonyms ignored)."""
+def parse_choice(field: str, value: object, index: dict[str, str] | None = None) -> object:
+    """A typed choice → its canonical value (case, spacing, punctuation and synonyms ignored).
+
+    ``index`` is the field's choice index with the council's own ``[choices.FIELD]`` words
+    (:func:`partnership_xl.fields.council_choice_index`); the catalogue's alone when not given.
+    """
     v = _pre(value)
     if v is BLANK or v is UNKNOWN:
         return v
     text = parse_text(v)
-    index = choice_index(field)
+    if index is None:
+        index = choice_index(field)
     found = index.get(choice_key(text))
     if found is None and "(" in text and len(text) <= _MAX_TEXT and _BRACKETED.search(text):  # "Executive (Cabinet 12/03/15)": the bracket is a remark
         found = index.get(choice_key(_BRACKETED.sub("", text)))
@@ -149,6 +155,8 @@ _MONEY_SUFFIX = re.compile(
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _MONEY = re.compile(rf"^(-)?\s*£?\s*(-)?\s*({_NUMBER})\s*(k|m|bn)?$", re.I)
 _NIL = frozenset({"nil", "none", "-", "–", "—", "n/a", "na", "nothing", "zero", "£0", "£-", "£ -"})
+#: A contribution made in kind is no direct contribution: 0 (the indirect contribution says what it is).
+_IN_KIND = re.compile(r"^(?:in[\s-]*kind|officer\s+time)(?:\s+(?:only|contribution|support))?(?:\s*\(.*\))?\.?$")
 
 
 def _numeric(value: object, from_text) -> object:
@@ -175,6 +183,8 @@ def _money_text(text: str) -> object:
     s = re.sub(r"\s+", " ", text.strip().lower())
     if s in _NIL or s.rstrip(".") in _NIL or s.lstrip("£ ").rstrip(".") in _NIL:  # "Nil.", "£nil"
         return 0.0
+    if s.startswith(("in", "officer")) and len(s) <= _MAX_TEXT and _IN_KIND.match(s):  # "In kind only"
+        return 0.0
     if len(s) > _MAX_TEXT:
         return UNPARSED
     s = _MONEY_SUFFIX.sub("", s).strip()
@@ -191,7 +201,7 @@ def _money_text(text: str) -> object:
 
 
 def parse_score(value: object) -> object:
-    """A 1..5 likelihood or impact as a float (range and wholeness are the schema's to check)."""
+    """A 1..risk_scale likelihood or impact as a float (range and wholeness are the schema's to check)."""
     return _numeric(value, _score_text)
 
 
@@ -251,6 +261,36 @@ def _date_text(text: str) -> object:
     s = re.sub(r"\b([Ss])ept\b", r"\1ep", s)
     if re.fullmatch(r"\d{4,7}(\.0+)?", s):  # a serial typed as text
         return _serial(float(s))
+    found = _one_date(s)
+    if found is UNPARSED and " " in s:
+        return _date_then_remark(s)
+    return found
+
+
+#: Where a remark may start after a date: "Sept 2024 – six-month reassessment", "12/03/2024 (Cabinet)".
+_REMARK_START = re.compile(r"\s*(?:[-–—:;,(/]|\bby\b|\bat\b)|\s+[A-Za-z]")
+#: A remark holding another date makes the cell ambiguous: "01/02/2024 - 03/04/2025" is not read.
+_ANOTHER_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}|\b(?:19|20)\d\d\b")
+_MAX_DATE_WORDS = 4  # "26 February 2015" is the longest date before a remark
+
+
+def _date_then_remark(s: str) -> object:
+    """A date followed by a remark: the longest run of leading words that is a date, if what
+    follows starts like a remark and holds no other date (SPEC §2.1)."""
+    words = s.split(" ")
+    for n in range(min(len(words) - 1, _MAX_DATE_WORDS), 0, -1):
+        head = " ".join(words[:n]).rstrip(",;:–—-(")
+        rest = s[len(" ".join(words[:n])):]
+        if not head or not _REMARK_START.match(rest) or _ANOTHER_DATE.search(rest):
+            continue
+        found = _one_date(head)
+        if found is not UNPARSED:
+            return found
+    return UNPARSED
+
+
+def _one_date(s: str) -> object:
+    """One date written alone, in any of the forms officers type."""
     quick = _numeric_date(s)
     if quick is not None:
         return quick
@@ -335,12 +375,44 @@ def _benefit_by_keyword(item: str) -> str | None:
     return hits.pop() if len(hits) == 1 else None
 
 
-def parse_column(f: Field, values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse one column: (typed values with NA for blank/unparsed/unknown, blank mask, unparsed mask)."""
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_MAILTO = re.compile(r"^mailto:", re.I)
+
+
+def parse_email(value: object) -> object:
+    """One or more e-mail addresses (``;``, ``,`` or new lines between), as ``a@x.gov.uk; b@y.org``.
+
+    ``mailto:`` links and ``Jane Smith <jane@x.gov.uk>`` keep just the address; anything else
+    that is not an address is UNPARSED (DQ005).
+    """
+    v = _pre(value)
+    if v is BLANK or v is UNKNOWN:
+        return v
+    if not isinstance(v, str) or len(v) > _MAX_TEXT * 5:
+        return UNPARSED
+    addresses = []
+    for item in re.split(r"[;,\n\r]+", v):
+        item = item.strip()
+        if not item:
+            continue
+        named = re.fullmatch(r"[^<>@]*<([^<>]+)>", item)  # Jane Smith <jane@x.gov.uk>
+        address = _MAILTO.sub("", named.group(1) if named else item).strip()
+        if not _EMAIL.fullmatch(address):
+            return UNPARSED
+        addresses.append(address)
+    return "; ".join(addresses) if addresses else BLANK
+
+
+def parse_column(f: Field, values: pd.Series, choices: dict[str, str] | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse one column: (typed values with NA for blank/unparsed/unknown, blank mask, unparsed mask).
+
+    ``choices`` are the council's own words for a choice column (``[choices.FIELD]``).
+    """
+    index = council_choice_index(f.name, choices) if f.kind == "choice" else None
     parse = {
         "text": parse_text, "list": parse_text, "yesno": lambda v: parse_yesno(v, f.name), "money": parse_money,
-        "score": parse_score, "date": parse_date, "benefits": parse_benefits,
-        "choice": lambda v: parse_choice(f.name, v),
+        "score": parse_score, "date": parse_date, "benefits": parse_benefits, "email": parse_email,
+        "choice": lambda v: parse_choice(f.name, v, index),
     }[f.kind]
     parsed = [parse(v) for v in values]
     blank = pd.Series([p is BLANK for p in parsed], index=values.index, dtype=bool)

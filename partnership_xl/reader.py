@@ -26,6 +26,7 @@ from .config import Settings
 from .errors import NoRegisterSheet, NotAWorkbook, OversizedSheet, ProtectedWorkbook
 from .fields import alias_index, header_key
 from .model import TOOL_COLUMN_SUFFIX, Register
+from .suggest import suggest_field
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 4
@@ -288,6 +289,12 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
             if isinstance(v, (ExcelError, NoCachedValue)):
                 other_cells[(int(row), int(col))] = v
 
+    suggestions = {}
+    for col, text in unknown.items():
+        found = suggest_field(text, exclude=set(columns)) if text else None
+        if found is not None:
+            suggestions[col] = found
+
     return Register(
         path=path,
         sheet=sheet,
@@ -303,6 +310,7 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
         kind=kind,
         sheet_names=names,
         other_cells=other_cells,
+        suggestions=suggestions,
     )
 
 

@@ -23,13 +23,14 @@ def _not(code: str) -> pa.Check:
     return pa.Check(lambda s: ~s.astype(bool), name=code, error=code)
 
 
-def build_schema(present: list[Field]) -> pa.DataFrameSchema:
-    """The pandera schema for the fields this register has."""
+def build_schema(present: list[Field], risk_scale: int = 5) -> pa.DataFrameSchema:
+    """The pandera schema for the fields this register has (likelihood and impact: 1..risk_scale)."""
     columns: dict[str, pa.Column] = {}
+    scores = list(range(1, risk_scale + 1))
     for f in present:
         checks = []
         if f.kind == "score":
-            checks.append(pa.Check(lambda s: s.isin([1, 2, 3, 4, 5]), name="DQ004", error="DQ004", ignore_na=True))
+            checks.append(pa.Check(lambda s: s.isin(scores), name="DQ004", error="DQ004", ignore_na=True))
         if f.kind == "money":
             checks.append(pa.Check.ge(0, name="DQ004", error="DQ004", ignore_na=True))
         if f.unique:
@@ -61,11 +62,11 @@ def validation_frame(table: pd.DataFrame, blank: pd.DataFrame, unparsed: pd.Data
     return pd.DataFrame(parts, index=table.index)
 
 
-def run_schema(frame: pd.DataFrame, present: list[Field]) -> list[tuple[str, int, str]]:
+def run_schema(frame: pd.DataFrame, present: list[Field], risk_scale: int = 5) -> list[tuple[str, int, str]]:
     """Validate lazily; return ``(code, excel_row, field)`` for every failure case."""
     if frame.empty:
         return []
-    schema = build_schema(present)
+    schema = build_schema(present, risk_scale)
     # A blank/unparsed mask with no True cannot fail its check, and pandera's cost is per column:
     # validate only the masks that can fail (usually a handful of the ~75 columns).
     quiet = [c for c in frame.columns if c.endswith((":blank", ":unparsed")) and not frame[c].any()]

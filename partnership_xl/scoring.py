@@ -1,4 +1,10 @@
-"""Scores (SPEC §4): risk and opportunity score and band, benefit count, significance, RAG."""
+"""Scores (SPEC §4): risk and opportunity score and band, benefit count, significance, RAG.
+
+The one place a band is decided: from likelihood x impact on the council's risk_scale matrix
+with low_max / medium_max, or, for a register that rates risk in one word, from the risk_rating
+itself (no score then). Writers read ``risk_band`` from the result; a heat map colours its
+cells with :func:`score_band`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,13 @@ import pandas as pd
 
 from .config import Settings
 from .fields import BENEFIT_FIELDS
+
+BANDS = ("Low", "Medium", "High")
+
+
+def score_band(score: int, settings: Settings) -> str:
+    """The band of one score (e.g. a cell of the heat map): Low ≤ low_max, Medium ≤ medium_max, High above."""
+    return "Low" if score <= settings.low_max else "Medium" if score <= settings.medium_max else "High"
 
 
 def band(score: pd.Series, settings: Settings) -> pd.Series:
@@ -17,19 +30,26 @@ def band(score: pd.Series, settings: Settings) -> pd.Series:
     return out
 
 
-def _valid(s: pd.Series) -> pd.Series:
-    return s.where(s.isin([1, 2, 3, 4, 5]))
+def _valid(s: pd.Series, settings: Settings) -> pd.Series:
+    return s.where(s.isin(range(1, settings.risk_scale + 1)))
 
 
 def add_scores(table: pd.DataFrame, settings: Settings) -> None:
-    """Add risk_score, risk_band, opp_score, opp_band, benefit_count, significant(_why) to ``table``."""
+    """Add risk_score, risk_band, risk_rated, opp_score, opp_band, benefit_count, significant(_why) to ``table``.
+
+    ``risk_rated`` is True where the risk band is the one-word risk_rating (there is no score).
+    """
     empty = pd.Series(pd.NA, index=table.index, dtype="Float64")
     for prefix, label in (("risk", "risk"), ("opp", "opp")):
-        likelihood = _valid(table.get(f"{prefix}_likelihood", empty)).astype("Float64")
-        impact = _valid(table.get(f"{prefix}_impact", empty)).astype("Float64")
+        likelihood = _valid(table.get(f"{prefix}_likelihood", empty), settings).astype("Float64")
+        impact = _valid(table.get(f"{prefix}_impact", empty), settings).astype("Float64")
         score = (likelihood * impact).astype("Int64")
         table[f"{label}_score"] = score
         table[f"{label}_band"] = band(score, settings)
+    rating = table["risk_rating"] if "risk_rating" in table else pd.Series(pd.NA, index=table.index, dtype=object)
+    rated = table["risk_score"].isna().to_numpy() & rating.isin(BANDS).to_numpy()
+    table["risk_rated"] = pd.Series(rated, index=table.index, dtype=bool)
+    table.loc[table["risk_rated"], "risk_band"] = rating[table["risk_rated"]]
     table["benefit_count"] = table[[f"claimed:{f}" for f in BENEFIT_FIELDS]].sum(axis=1).astype(int)
     money = table.get("direct_contribution", empty).astype("Float64")
     by_money = (money >= settings.significance_threshold).fillna(False).astype(bool)

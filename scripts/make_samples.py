@@ -53,7 +53,7 @@ COLUMNS = [
     ("Officer RAG rating", "rag", 8), ("Notes", "notes", 30),
 ]
 HEADERS = [h for h, _, _ in COLUMNS]
-EXTRA_HEADERS = ["Contact email", "Officer RAG rating"]  # no field: DQ009 once each
+EXTRA_HEADERS = ["Officer RAG rating"]  # no field: DQ009 ("Contact email" is lead_officer_email, SPEC §2.1)
 HEADER_ROW = 4  # Excel row; the data starts on the next row
 MONEY_KEYS = {"direct"}
 
@@ -343,7 +343,7 @@ INTENDED: dict[str, list[str]] = {
     "HDC-038": [], "HDC-039": [], "HDC-040": [], "HDC-041": ["PP204", "PP302"], "HDC-042": ["PP502", "PP601"],
     "HDC-043": ["DQ004", "PP701"], "HDC-044": [], "HDC-045": [],
 }
-INTENDED_SHEET_LEVEL: list[str] = ["DQ009", "DQ009"]  # "Contact email", "Officer RAG rating"
+INTENDED_SHEET_LEVEL: list[str] = ["DQ009"]  # "Officer RAG rating" ("Contact email" is lead_officer_email, SPEC §2.1)
 
 # --- Last year's register (as it stood in November 2025), derived by explicit edits ---------------
 NEW_SINCE_2025 = {"HDC-038", "HDC-039", "HDC-040", "HDC-041", "HDC-042", "HDC-043", "HDC-044", "HDC-045"}

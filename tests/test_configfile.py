@@ -60,7 +60,7 @@ def test_changing_and_uncommenting_values_works(tmp_path):
 
 
 def test_a_bad_edit_is_still_a_clear_error(tmp_path):
-    path = written(tmp_path, config_template().replace("\nlow_max = 6\n", "\nlow_max = \"six\"\n"))
+    path = written(tmp_path, config_template().replace("\n# low_max = 6\n", "\nlow_max = \"six\"\n"))
     with pytest.raises(ConfigError, match="low_max"):
         load_settings(path)
 

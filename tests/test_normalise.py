@@ -548,3 +548,108 @@ def test_an_unparseable_cell_is_a_finding_on_exactly_that_cell(values):
         if f.code in cell_codes:
             got.setdefault(f.cell, set()).add(f.code)
     assert got == {cell: codes for cell, codes in due.items() if codes}
+
+
+# --- issue 11: other councils' words ---------------------------------------------------------
+
+from partnership_xl.fields import council_choice_index  # noqa: E402
+from partnership_xl.normalise import parse_email  # noqa: E402
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sept 2024 – six-month reassessment", date(2024, 9, 1)),
+    ("Sept 2024", date(2024, 9, 1)),
+    ("sept 2024 - annual review", date(2024, 9, 1)),
+    ("26/02/2015 (Cabinet)", date(2015, 2, 26)),
+    ("26 February 2015, by the board", date(2015, 2, 26)),
+    ("Feb 2015 reviewed", date(2015, 2, 1)),
+    ("12.03.24: verbal update", date(2024, 3, 12)),
+])
+def test_a_date_followed_by_a_remark_is_the_date(text, expected):
+    assert parse_date(text) == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "01/02/2024 - 03/04/2025",      # two dates: which one?
+    "March 2025 or April 2025",
+    "Reviewed 12/03/2024",          # the date is not first
+    "2015 review",                  # a year alone is no date
+    "tbc - after the election",
+    "5 years",
+])
+def test_a_remark_does_not_make_a_date(text):
+    assert parse_date(text) is UNPARSED
+
+
+@pytest.mark.parametrize("text", ["In kind only", "in kind", "In-kind", "IN KIND ONLY.", "In kind (officer time)", "Officer time only"])
+def test_in_kind_money_is_nothing_direct(text):
+    assert parse_money(text) == 0.0
+
+
+@pytest.mark.parametrize("text", ["kind", "in kind £500", "£500 in kind plus cash"])
+def test_in_kind_with_an_amount_is_not_silently_nothing(text):
+    assert parse_money(text) is UNPARSED
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("Ceased", "Closed"), ("ended", "Closed"), ("Dissolved", "Closed"), ("Not yet live", "Proposed"),
+    ("In development", "Proposed"), ("pending", "Proposed"), ("On hold", "Under review"), ("Paused", "Under review"),
+])
+def test_other_councils_status_words(word, expected):
+    assert parse_choice("status", word) == expected
+
+
+@pytest.mark.parametrize("field, word", [("status", "Dormant"), ("status", "Wound up"), ("risk_rating", "Severe"), ("assurance", "Partial")])
+def test_words_that_are_not_synonyms_on_purpose(field, word):
+    assert parse_choice(field, word) is UNPARSED
+
+
+@pytest.mark.parametrize("field, word, expected", [
+    ("risk_rating", "H", "High"), ("risk_rating", "Red", "High"), ("risk_rating", "Med", "Medium"), ("risk_rating", "amber", "Medium"),
+    ("risk_rating", "green", "Low"), ("risk_rating", "L", "Low"),
+    ("assurance", "Full", "Substantial"), ("assurance", "Good", "Substantial"), ("assurance", "Adequate", "Reasonable"),
+    ("assurance", "Low", "Limited"), ("assurance", "Nil", "No assurance"), ("assurance", "weak", "No assurance"),
+])
+def test_risk_rating_and_assurance_words(field, word, expected):
+    assert parse_choice(field, word) == expected
+
+
+def test_a_council_s_own_words_from_the_settings():
+    index = council_choice_index("status", {"Wound up": "Closed", "Dormant": "Under review"})
+    assert parse_choice("status", "wound-up", index) == "Closed"
+    assert parse_choice("status", "DORMANT", index) == "Under review"
+    assert parse_choice("status", "Active", index) == "Active"
+    f = fields_by_name()["status"]
+    typed, _, unparsed = parse_column(f, pd.Series(["Wound up", "Dormant"], index=[2, 3], dtype=object), {"Wound up": "Closed"})
+    assert typed.tolist()[0] == "Closed" and unparsed.tolist() == [False, True]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("j.smith@harborough.gov.uk", "j.smith@harborough.gov.uk"),
+    (" J.Smith@Harborough.gov.uk ", "J.Smith@Harborough.gov.uk"),
+    ("mailto:a.b@x.org.uk", "a.b@x.org.uk"),
+    ("Jane Smith <jane@x.gov.uk>", "jane@x.gov.uk"),
+    ("a@x.gov.uk; b@y.org", "a@x.gov.uk; b@y.org"),
+    ("", BLANK),
+])
+def test_email_addresses(text, expected):
+    assert parse_email(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Jane Smith", "jane@", "@x.gov.uk", "jane@localhost", "a@x.gov.uk; Jane", 42, True])
+def test_not_an_email_address(text):
+    assert parse_email(text) is UNPARSED
+
+
+def test_an_unparsed_email_is_dq005_on_its_cell(run):
+    headers = list(CLEAN) + ["Lead officer email"]
+    result = run([{**row(), "Lead officer email": "Sarah W"}, {**row(ref="P002"), "Lead officer email": "s.w@harborough.gov.uk"}], headers=headers)
+    assert [(f.code, f.cell) for f in result.findings] == [("DQ005", f"{column_letter(len(headers))}2")]
+    assert "Not an e-mail address" in result.findings[0].message
+
+
+@given(st.one_of(st.text(max_size=80), st.integers(), st.floats(), st.booleans(), st.none(), st.datetimes()))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_any_value_in_an_email_column_is_an_address_a_blank_or_unparsed(value):
+    got = parse_email(value)
+    assert got is BLANK or got is UNPARSED or (isinstance(got, str) and "@" in got and got == got.strip())

@@ -154,14 +154,14 @@ def test_reordered_columns_keep_their_fields(tmp_path):
 
 
 def test_extra_columns_are_kept_and_reported_once_each_on_their_header_cell(tmp_path):
-    headers = HEADERS[:3] + ["Contact email"] + HEADERS[3:] + ["Officer RAG rating", "Budget code"]
-    rows = [{**row(ref=f"P{i:03d}"), "Contact email": f"o{i}@harborough.gov.uk", "Officer RAG rating": "Green"} for i in range(1, 6)]
+    headers = HEADERS[:3] + ["Partner website"] + HEADERS[3:] + ["Officer RAG rating", "Budget code"]
+    rows = [{**row(ref=f"P{i:03d}"), "Partner website": f"www.partner{i}.org.uk", "Officer RAG rating": "Green"} for i in range(1, 6)]
     path = write_sheets(tmp_path / "r.xlsx", {"Register": grid(rows, headers)})
     result = run_file(path)
     dq009 = sorted(f.cell for f in result.findings if f.code == "DQ009")
-    assert dq009 == sorted(f"{col_of(h, headers)}1" for h in ("Contact email", "Officer RAG rating", "Budget code"))
+    assert dq009 == sorted(f"{col_of(h, headers)}1" for h in ("Partner website", "Officer RAG rating", "Budget code"))
     assert {f.code for f in result.findings} == {"DQ009"}
-    assert result.register.unknown == {headers.index(h) + 1: h for h in ("Contact email", "Officer RAG rating", "Budget code")}
+    assert result.register.unknown == {headers.index(h) + 1: h for h in ("Partner website", "Officer RAG rating", "Budget code")}
     assert len(result.scores) == 5
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from partnership_xl.config import Settings
 from partnership_xl.scoring import band, rag
-from tests.conftest import row
+from tests.conftest import CLEAN, row
 
 
 def scores_of(run, settings=None, **changes) -> pd.Series:
@@ -88,3 +88,43 @@ def test_rag(run, changes, expected):
 def test_rag_from_worst_rank():
     rows = pd.Index([2, 3, 4, 5])
     assert list(rag(rows, pd.Series({2: 0, 3: 1, 4: 2}, dtype="Int64"))) == ["Red", "Amber", "Green", "Green"]
+
+
+# --- issue 11: the council's own matrix, and risk rated in one word -----------------------------
+
+from partnership_xl.scoring import score_band  # noqa: E402
+
+FOUR = {"risk_scale": 4}
+
+
+@pytest.mark.parametrize("likelihood, impact, band_", [(1, 4, "Low"), (2, 2, "Low"), (2, 3, "Medium"), (2, 4, "Medium"), (3, 3, "High"), (4, 4, "High")])
+def test_a_four_by_four_matrix_is_banded_by_its_own_scale(run, likelihood, impact, band_):
+    s = scores_of(run, settings=FOUR, risk_likelihood=likelihood, risk_impact=impact)
+    assert (s.risk_score, s.risk_band) == (likelihood * impact, band_)
+
+
+def test_a_score_above_the_scale_is_dq004_and_no_score(run):
+    result = run([row(risk_likelihood=5, risk_impact=2)], **FOUR)
+    assert [f.code for f in result.findings if f.code == "DQ004"] == ["DQ004"]
+    assert "from 1 to 4" in next(f.message for f in result.findings if f.code == "DQ004")
+    assert pd.isna(result.scores.loc[2, "risk_score"]) and pd.isna(result.scores.loc[2, "risk_band"])
+
+
+def test_a_ten_by_ten_matrix_accepts_ten(run):
+    s = scores_of(run, settings={"risk_scale": 10}, risk_likelihood=10, risk_impact=5)
+    assert (s.risk_score, s.risk_band) == (50, "High")
+
+
+@pytest.mark.parametrize("score, band_", [(4, "Low"), (5, "Medium"), (8, "Medium"), (9, "High")])
+def test_score_band_for_a_heat_map_cell(score, band_):
+    assert score_band(score, Settings(risk_scale=4)) == band_
+
+
+@pytest.mark.parametrize("rating, band_", [("High", "High"), ("Red", "High"), ("amber", "Medium"), ("M", "Medium"), ("Green", "Low"), (None, None)])
+def test_a_one_word_rating_is_the_band_with_no_score(run, rating, band_):
+    headers = [h for h in CLEAN if h not in ("Risk likelihood (1-5)", "Risk impact (1-5)")] + ["Risk rating"]
+    result = run([{**row(), "Risk rating": rating}], headers=headers)
+    s = result.scores.loc[2]
+    assert pd.isna(s.risk_score)
+    assert (s.risk_band if isinstance(s.risk_band, str) else None) == band_
+    assert bool(s.significant) is (band_ == "High")

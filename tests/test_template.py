@@ -163,6 +163,8 @@ def _fill(template, path, rows: int, typed: dict[tuple[int, str], object] | None
                 value = datetime(2025, 1 + i, 10)
             elif field.kind == "money":
                 value = 1000 * i
+            elif field.kind == "email":
+                value = f"officer{i + 1}@harborough.gov.uk"
             elif field.name == "ref":
                 value = f"P{i + 1:03d}"
             else:

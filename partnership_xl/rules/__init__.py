@@ -19,12 +19,14 @@ RULES: dict[str, RuleFunc] = {
     "PP401": context.pp401,
     "PP501": review.pp501,
     "PP502": review.pp502,
+    "PP504": review.pp504,
     "PP503": review.pp503,
     "PP601": entry.pp601,
     "PP602": entry.pp602,
     "PP603": entry.pp603,
     "PP701": governance.pp701,
     "PP702": governance.pp702,
+    "PP703": governance.pp703,
     "PP801": management.pp801,
     "PP802": management.pp802,
     "PP901": exit.pp901,
@@ -45,6 +47,9 @@ def missing_columns(func: RuleFunc, present: set[str]) -> list[str]:
     any_of = getattr(func, "needs_any", ())
     if any_of and not any(f in present for f in any_of):
         missing.append(" or ".join(any_of))
+    groups = getattr(func, "needs_one_of", ())
+    if groups and not any(all(f in present for f in group) for group in groups):
+        missing.append(" or ".join(" and ".join(group) for group in groups))
     return missing
 
 

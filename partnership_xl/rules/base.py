@@ -49,6 +49,20 @@ class Context:
         """Rows whose status is one of ``statuses`` (canonical names)."""
         return self.col("status").isin(statuses).fillna(False).astype(bool)
 
+    def high_risk(self) -> pd.Series:
+        """Rows whose risk band (scored, or the one-word rating) is High."""
+        return self.table["risk_band"].eq("High").fillna(False).astype(bool)
+
+    def risk_text(self, mask: pd.Series) -> pd.Series:
+        """How the risk was assessed on ``mask`` rows: "score 16" or "rated High"."""
+        rows = self.table.loc[mask]
+        scored = "score " + rows["risk_score"].astype("Int64").astype(str)
+        return scored.where(~rows["risk_rated"], "rated " + rows["risk_band"].astype(str))
+
+    def weak_assurance(self) -> pd.Series:
+        """Rows whose governance assurance is Limited or No assurance."""
+        return self.col("assurance").isin(WEAK_ASSURANCE).fillna(False).astype(bool)
+
     def date_text(self, field: str, mask: pd.Series) -> pd.Series:
         """The field's dates on ``mask`` rows as dd/mm/yyyy."""
         return self.col(field)[mask].dt.strftime("%d/%m/%Y")
@@ -84,6 +98,22 @@ def needs_any(*fields: str) -> Callable[[RuleFunc], RuleFunc]:
         return func
 
     return mark
+
+
+def needs_one_of(*groups: tuple[str, ...]) -> Callable[[RuleFunc], RuleFunc]:
+    """Declare that a rule needs every column of at least one group, e.g. likelihood and impact, or a risk rating."""
+
+    def mark(func: RuleFunc) -> RuleFunc:
+        func.needs_one_of = groups  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+#: The risk columns a rule on the risk band needs: likelihood and impact scored, or a one-word rating.
+RISK_ASSESSED = (("risk_likelihood", "risk_impact"), ("risk_rating",))
+#: The assurance words that call for six-monthly reassessment (PP504, PP703).
+WEAK_ASSURANCE = ("Limited", "No assurance")
 
 
 def money(v: float) -> str:

@@ -8,16 +8,31 @@ the wrong level (at or above executive_threshold needs the Executive or Council)
 
 from __future__ import annotations
 
-from .base import Context, Hit, money, needs
+import pandas as pd
+
+from .base import RISK_ASSESSED, Context, Hit, money, needs, needs_one_of
 
 
-@needs("risk_likelihood", "risk_impact", "status")
+@needs_one_of(*RISK_ASSESSED)
+@needs("status")
 def pp601(ctx: Context) -> Hit:
-    """No risk and opportunity assessment: risk likelihood or impact blank (status not Closed)."""
+    """No risk and opportunity assessment: risk likelihood or impact blank and no risk rating (status not Closed).
+
+    A register that rates risk in one word (a Risk rating column) is assessed by that word alone.
+    Anti-pattern: likelihood 3, impact blank, no rating. Best practice: likelihood 3, impact 4; or rated Medium.
+    """
+    scored = ctx.has("risk_likelihood") and ctx.has("risk_impact")
     missing_l = ctx.is_blank("risk_likelihood")
-    mask = (missing_l | ctx.is_blank("risk_impact")) & ~ctx.status_in("Closed")
-    field = missing_l.map({True: "risk_likelihood", False: "risk_impact"})
-    return Hit(mask, field, "No risk and opportunity assessment: score the risk likelihood and impact (1-5) using the Risk and Opportunity Framework.")
+    unscored = (missing_l | ctx.is_blank("risk_impact")) if scored else pd.Series(True, index=ctx.table.index)
+    mask = unscored & ctx.is_blank("risk_rating") & ~ctx.status_in("Closed")
+    scale = ctx.settings.risk_scale
+    if scored:
+        field = missing_l.map({True: "risk_likelihood", False: "risk_impact"})
+        message = f"No risk and opportunity assessment: score the risk likelihood and impact (1-{scale}) using the Risk and Opportunity Framework."
+    else:
+        field = "risk_rating"
+        message = "No risk and opportunity assessment: rate the risk (High, Medium or Low) using the Risk and Opportunity Framework."
+    return Hit(mask, field, message)
 
 
 def _unbudgeted(ctx: Context):

@@ -4,7 +4,7 @@ and high risks go to the Executive's quarterly update (PP802).
 
 from __future__ import annotations
 
-from .base import Context, Hit, needs
+from .base import RISK_ASSESSED, Context, Hit, needs, needs_one_of
 
 
 @needs("lead_officer")
@@ -13,8 +13,9 @@ def pp801(ctx: Context) -> Hit:
     return Hit(ctx.is_blank("lead_officer"), "lead_officer", "No council representative: name the lead officer who represents the council.")
 
 
-@needs("risk_likelihood", "risk_impact")
+@needs_one_of(*RISK_ASSESSED)
 def pp802(ctx: Context) -> Hit:
-    """High risk: for the Executive's quarterly update."""
-    mask = ctx.table["risk_band"].eq("High").fillna(False).astype(bool)
-    return Hit(mask, "risk_likelihood", "High risk (score " + ctx.table.loc[mask, "risk_score"].astype("Int64").astype(str) + "): include it in the Executive's quarterly risk update.")
+    """High risk (scored, or rated High in one word): for the Executive's quarterly update."""
+    mask = ctx.high_risk()
+    field = ctx.table["risk_rated"].map({True: "risk_rating", False: "risk_likelihood"})
+    return Hit(mask, field, "High risk (" + ctx.risk_text(mask) + "): include it in the Executive's quarterly risk update.")

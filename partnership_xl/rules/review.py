@@ -2,6 +2,8 @@
 
 PP501 review overdue, PP502 never reviewed, PP503 review due soon, DQ011 a review date in the
 future. The interval and the "soon" window are settings (review_interval_months, due_soon_days).
+A partnership whose governance assurance is Limited or none is reassessed every six months
+(weak_review_months): PP504 when that is overdue, reported instead of PP501 (and of PP503).
 """
 
 from __future__ import annotations
@@ -15,6 +17,17 @@ def _interval(ctx: Context) -> pd.DateOffset:
     return pd.DateOffset(months=ctx.settings.review_interval_months)
 
 
+def _weak_interval(ctx: Context) -> pd.DateOffset:
+    return pd.DateOffset(months=ctx.settings.weak_review_months)
+
+
+def _reassessment_overdue(ctx: Context) -> pd.Series:
+    """Rows with Limited or no assurance last reviewed longer ago than weak_review_months (PP504)."""
+    if not ctx.has("assurance"):
+        return pd.Series(False, index=ctx.table.index)
+    return ctx.weak_assurance() & (ctx.col("last_review") < ctx.as_of - _weak_interval(ctx)).fillna(False).astype(bool)
+
+
 @needs("last_review")
 def pp501(ctx: Context) -> Hit:
     """Annual review overdue: last reviewed longer ago than the review interval.
@@ -22,9 +35,22 @@ def pp501(ctx: Context) -> Hit:
     Anti-pattern: last reviewed 13 months ago. Best practice: reviewed 11 months ago.
     """
     last = ctx.col("last_review")
-    mask = (last < ctx.as_of - _interval(ctx)).fillna(False).astype(bool)
+    mask = (last < ctx.as_of - _interval(ctx)).fillna(False).astype(bool) & ~_reassessment_overdue(ctx)
     due = (last[mask] + _interval(ctx)).dt.strftime("%d/%m/%Y")
     return Hit(mask, "last_review", "Annual review overdue: last reviewed " + ctx.date_text("last_review", mask) + ", due by " + due + ".")
+
+
+@needs("assurance", "last_review")
+def pp504(ctx: Context) -> Hit:
+    """Limited assurance: six-monthly reassessment overdue (PP501 is then not also reported).
+
+    Anti-pattern: assurance Limited, last reviewed 7 months ago. Best practice: reassessed 5 months ago.
+    """
+    mask = _reassessment_overdue(ctx)
+    due = (ctx.col("last_review")[mask] + _weak_interval(ctx)).dt.strftime("%d/%m/%Y")
+    months = ctx.settings.weak_review_months
+    return Hit(mask, "last_review", "Governance assurance " + ctx.col("assurance")[mask].astype(str) + f", so reassessed every {months} months: overdue, last reviewed "
+               + ctx.date_text("last_review", mask) + ", due by " + due + ".")
 
 
 @needs("last_review", "status")
@@ -40,7 +66,7 @@ def pp503(ctx: Context) -> Hit:
     planned = ctx.col("next_review") if ctx.has("next_review") else pd.Series(pd.NaT, index=ctx.table.index)
     due = planned.where(planned.notna(), ctx.col("last_review") + _interval(ctx))
     soon = ctx.as_of + pd.Timedelta(days=ctx.settings.due_soon_days)
-    mask = ((due >= ctx.as_of) & (due <= soon)).fillna(False).astype(bool)
+    mask = ((due >= ctx.as_of) & (due <= soon)).fillna(False).astype(bool) & ~_reassessment_overdue(ctx)
     field = planned.notna().map({True: "next_review", False: "last_review"})
     return Hit(mask, field, "Review due soon: by " + due[mask].dt.strftime("%d/%m/%Y") + ".")
 

@@ -36,3 +36,16 @@ def not_checked(run):
         return set(run([row()], drop=dropped).not_checked)
 
     return _not_checked
+
+
+@pytest.fixture
+def fires_with(run):
+    """``fires_with({"Governance assurance": "Limited"}, last_review=...)`` → the codes of one row
+    with columns CLEAN does not have added after its own (``drop`` removes CLEAN's)."""
+
+    def _fires_with(extra: dict, as_of=AS_OF, drop=(), settings: dict | None = None, **changes) -> dict[str, object]:
+        headers = [h for h in CLEAN if h not in drop] + list(extra)
+        result = run([{**row(**changes), **extra}], as_of=as_of, headers=headers, **(settings or {}))
+        return {f.code: f for f in result.findings if f.row == 2}
+
+    return _fires_with

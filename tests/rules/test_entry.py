@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from openpyxl.utils import get_column_letter
 
 from partnership_xl.findings import Severity
-from tests.conftest import row
+from tests.conftest import CLEAN, row
 
 UNBUDGETED = {"budgeted": "No", "approved_by": "Portfolio Holder"}
 
@@ -79,3 +80,32 @@ def test_finding_cell_clause_and_severity(finding, cell, code, changes, field):
 ])
 def test_not_checked_without_its_column(not_checked, header, codes):
     assert codes <= not_checked(header)
+
+
+# PP601 where risk is rated in one word (SPEC §3: "... and no risk_rating").
+UNSCORED = ("Risk likelihood (1-5)", "Risk impact (1-5)")
+
+
+@pytest.mark.parametrize("extra, drop, changes, expected", [
+    ({"Risk rating": None}, UNSCORED, {}, True),                          # rating column only, blank
+    ({"Risk rating": "Amber"}, UNSCORED, {}, False),                      # rated: assessed
+    ({"Risk rating": None}, UNSCORED, {"status": "Closed"}, False),       # closed
+    ({"Risk rating": "Medium"}, (), {"risk_likelihood": None}, False),    # a score blank, but rated
+    ({"Risk rating": None}, (), {"risk_likelihood": None}, True),         # neither
+    ({"Risk rating": None}, (), {}, False),                               # scored
+])
+def test_pp601_with_a_risk_rating_column(fires_with, extra, drop, changes, expected):
+    assert ("PP601" in fires_with(extra, drop=drop, **changes)) is expected
+
+
+def test_pp601_points_at_the_rating_when_risk_is_rated_in_one_word(fires_with):
+    f = fires_with({"Overall risk": None}, drop=UNSCORED)["PP601"]
+    assert (f.field, f.cell, f.severity) == ("risk_rating", f"{get_column_letter(len(CLEAN) - 1)}2", Severity.ERROR)
+
+
+def test_a_rating_register_needs_no_likelihood_or_impact_column(fires_with, run):
+    codes = fires_with({"Risk rating": "Low"}, drop=UNSCORED)
+    assert not codes
+    result = run([row()], drop=UNSCORED)
+    assert [f.field for f in result.findings if f.code == "DQ001"] == ["risk_likelihood", "risk_impact"]
+    assert "PP601" in result.not_checked

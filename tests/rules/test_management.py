@@ -38,3 +38,17 @@ def test_finding_cell_clause_and_severity(finding, cell, code, changes, field, s
 ])
 def test_not_checked_without_its_column(not_checked, header, codes):
     assert codes <= not_checked(header)
+
+
+@pytest.mark.parametrize("rating, expected", [("High", True), ("RED", True), ("Medium", False), ("Green", False), (None, False)])
+def test_pp802_on_a_one_word_rating(fires_with, rating, expected):
+    codes = fires_with({"Risk rating": rating}, drop=("Risk likelihood (1-5)", "Risk impact (1-5)"))
+    assert ("PP802" in codes) is expected
+    if expected:
+        assert codes["PP802"].field == "risk_rating" and "rated High" in codes["PP802"].message
+
+
+@pytest.mark.parametrize("likelihood, impact, expected", [(3, 3, True), (2, 4, False), (4, 4, True), (1, 4, False)])
+def test_pp802_on_a_four_by_four_matrix(fires, likelihood, impact, expected):
+    # risk_scale 4: Low up to 4, Medium up to 8 (24 % and 48 % of 16), High above
+    assert ("PP802" in fires(risk_likelihood=likelihood, risk_impact=impact, settings={"risk_scale": 4})) is expected

@@ -88,3 +88,43 @@ def test_finding_cell_clause_and_severity(finding, cell, code, changes, field, s
 ])
 def test_not_checked_without_its_column(not_checked, header, codes):
     assert codes <= not_checked(header)
+
+
+# PP504: Limited or no assurance, reassessed every weak_review_months (6); PP501 not also reported.
+LIMITED = {"Governance assurance": "Limited"}
+
+
+@pytest.mark.parametrize("assurance, last_review, expected", [
+    ("Limited", date(2026, 4, 25), True),        # 7 months ago
+    ("No assurance", date(2026, 5, 24), True),   # 6 months and a day
+    ("Weak", date(2026, 4, 25), True),           # a synonym of No assurance
+    ("Limited", date(2026, 5, 25), False),       # exactly 6 months: near miss
+    ("Limited", date(2026, 8, 1), False),        # reassessed 4 months ago
+    ("Reasonable", date(2026, 1, 1), False),     # not weak: the annual review applies
+    ("Substantial", date(2026, 4, 25), False),
+    (None, date(2026, 4, 25), False),
+])
+def test_pp504_limited_assurance_reassessment_overdue(fires_with, assurance, last_review, expected):
+    codes = fires_with({"Governance assurance": assurance}, last_review=last_review)
+    assert ("PP504" in codes) is expected
+
+
+def test_pp504_replaces_pp501_and_pp503(fires_with):
+    codes = fires_with(LIMITED, last_review=date(2025, 10, 1))  # overdue both ways
+    assert "PP504" in codes and "PP501" not in codes
+    codes = fires_with(LIMITED, last_review=date(2025, 12, 20))  # annual review due soon, reassessment overdue
+    assert "PP504" in codes and "PP503" not in codes
+    codes = fires_with({"Governance assurance": "Reasonable"}, last_review=date(2025, 10, 1))
+    assert "PP501" in codes and "PP504" not in codes
+
+
+def test_pp504_uses_weak_review_months_and_points_at_the_review(fires_with, cell):
+    assert "PP504" not in fires_with(LIMITED, last_review=date(2026, 4, 25), settings={"weak_review_months": 9})
+    f = fires_with(LIMITED, last_review=date(2026, 4, 25))["PP504"]
+    assert (f.cell, f.field, f.policy, f.severity) == (cell("last_review"), "last_review", "§5", Severity.ERROR)
+    assert "25/04/2026" in f.message and "25/10/2026" in f.message
+
+
+def test_pp504_not_checked_without_an_assurance_column(not_checked):
+    assert "PP504" in not_checked()
+    assert "PP501" not in not_checked()
