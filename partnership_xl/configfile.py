@@ -23,10 +23,15 @@ EXAMPLES: dict[str, Any] = {
     "sheet": "Partnership Register",
     "header_row": 3,
     "output_dir": r"W:\PUBLIC\COMMUNITY PARTNERSHIPS\Managing Partnerships\Checks",
+    "smtp_host": "smtp.office365.com",
+    "smtp_from": "partnerships@harborough.gov.uk",
+    "smtp_user": "partnerships@harborough.gov.uk",
 }
+#: Example lines for the [officers] table (reminders), commented out.
+OFFICER_EXAMPLES = {"Sarah Whitfield": "sarah.whitfield@harborough.gov.uk"}
 #: Example lines for the [aliases] table, commented out.
 ALIAS_EXAMPLES = {"Contact officer": "lead_officer", "Annual cost to HDC": "direct_contribution"}
-_NOT_WRITTEN = ("source", "aliases")  # bookkeeping, and the table written last
+_NOT_WRITTEN = ("source", "aliases", "officers")  # bookkeeping, and the table written last
 _FIRST_LIMIT = "max_part_mb"  # the safety limits follow it in Settings
 
 _INTRO = f"""\
@@ -64,6 +69,8 @@ def config_template() -> str:
     lines += _comment("The Guidance sheet of 'partnership-xl template' says what each field holds.")
     lines.append("[aliases]")
     lines += [f"# {_toml_value(header)} = {_toml_value(field)}" for header, field in ALIAS_EXAMPLES.items()]
+    lines += ["", *_comment(HELP["officers"]), "[officers]"]
+    lines += [f"# {_toml_value(name)} = {_toml_value(address)}" for name, address in OFFICER_EXAMPLES.items()]
     return "\n".join(lines) + "\n"
 
 
