@@ -42,9 +42,7 @@ NOT_FOR_OFFICERS = ("DQ001", "DQ009", "PP802")
 TO_DO = {
     "PP201": "confirm whether it belongs on the register, or change its arrangement type.",
     "PP202": "manage it as a contract, or change its arrangement type if it is a partnership.",
-    "PP203": "record it as an outside body, or change its arrangement type if it is a partnership.",
     "PP501": "review the partnership against the policy and enter the date in Last reviewed.",
-    "PP503": "plan the review before it falls due.",
     "PP906": "review whether the partnership should continue, and record the decision.",
     "DQ002": "fill it in.",
     "DQ003": "enter a date such as 26/02/2025.",

@@ -259,3 +259,18 @@ def test_starttls_and_login_with_the_password_from_the_environment(register, tmp
     assert not wrong.sent and len(wrong.not_attempted) == 3 and "could not connect" in wrong.failure
     untrusted = send_reminders(reminders, settings, tmp_path / "third.csv", password="s3cret", today=TODAY)  # the system's CAs: refused
     assert not untrusted.sent and "could not connect" in untrusted.failure
+
+
+def test_a_reminder_matches_the_golden_file(register):
+    """Headers (but Date and Message-ID) and body against golden/reminder.eml; PXL_REGEN_GOLDEN=1 rewrites it."""
+    import os
+
+    golden = Path(__file__).parent / "reports" / "golden" / "reminder.eml"
+    by = {r.officer: r for r in build_reminders(_result(register, _settings()))[0]}
+    message = by["Sarah Whitfield"].message
+    for header in ("Date", "Message-ID"):
+        del message[header]
+    got = message.as_bytes()
+    if os.environ.get("PXL_REGEN_GOLDEN") == "1":
+        golden.write_bytes(got)
+    assert got == golden.read_bytes(), "the reminder differs from golden/reminder.eml: run with PXL_REGEN_GOLDEN=1 to accept the change"
