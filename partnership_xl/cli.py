@@ -74,6 +74,24 @@ def _parser() -> argparse.ArgumentParser:
         r.add_argument("--previous", type=Path, metavar="REGISTER", help="an earlier register to compare with")
         r.add_argument("--sheet", metavar="NAME", help="the register's sheet")
 
+    rp = sub.add_parser("report", parents=[common], epilog=EPILOG, help="write the annual report to Scrutiny as a Word document",
+                        description="The annual committee report on the register (policy §8), to edit and send. "
+                                    "Example: partnership-xl report register.xlsx --out \"Scrutiny report.docx\" --previous last-year.xlsx")
+    rp.add_argument("register", type=Path, metavar="REGISTER", help="the register workbook")
+    rp.add_argument("--out", type=Path, metavar="FILE.docx", required=True, help="the Word document to write")
+    rp.add_argument("--previous", type=Path, metavar="REGISTER", help="last year's register, for the changes since then")
+    rp.add_argument("--sheet", metavar="NAME", help="the register's sheet")
+
+    rm = sub.add_parser("remind", parents=[common], epilog=EPILOG, help="write (or send) each lead officer what to update",
+                        description="One e-mail per lead officer listing their findings, cells and next review dates: .eml drafts that open "
+                                    "in Outlook, or sent through smtp_host with --send (password from PXL_SMTP_PASSWORD). "
+                                    "Example: partnership-xl remind register.xlsx --send")
+    rm.add_argument("register", type=Path, metavar="REGISTER", help="the register workbook")
+    rm.add_argument("--out-dir", type=Path, metavar="DIR", help="folder for the drafts and the sent-log (default: 'reminders <as-of>' beside the register)")
+    rm.add_argument("--send", action="store_true", help="send the reminders through the settings' smtp_host")
+    rm.add_argument("--resend", action="store_true", help="with --send, send again to officers already sent a reminder today")
+    rm.add_argument("--sheet", metavar="NAME", help="the register's sheet")
+
     t = sub.add_parser("template", parents=[common], epilog=EPILOG, help="write a blank register with drop-down lists and guidance",
                        description="A blank register to start from. Example: partnership-xl template --out \"Partnership Register.xlsx\"")
     t.add_argument("--out", type=Path, metavar="FILE", required=True, help="the workbook to write")
@@ -353,6 +371,100 @@ def cmd_risks(args: argparse.Namespace) -> int:
     return _report(args, "risks")
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the annual committee report (Word)."""
+    from .outputs import resolve_output
+    from .progress import Progress
+
+    as_of = _as_of(args)
+    settings = _settings(args, args.register)
+    target, _ = resolve_output(args.out, args.out, args.register)
+    if args.previous is not None and _same_file(args.out, args.previous):
+        raise OutputError(f"The output {args.out.name} is the previous register given with --previous, which is never overwritten: choose another file name with --out, then run again.")
+    if args.out.suffix.lower() != ".docx":
+        raise OutputError(f"The output {args.out.name} does not end in .docx: the report is a Word document; give a file name ending in .docx with --out, then run again.")
+    progress = Progress(enabled=not args.quiet)
+    with progress:
+        result = _check(args, args.register, settings, as_of, progress)
+        previous = None
+        if args.previous is not None:
+            from .engine import check
+
+            previous = check(args.previous, _settings(args, args.previous), as_of, progress=progress)
+        with progress.stage("Writing the report"):
+            from .reports.report import write_report
+
+            write_report(result, target, previous=previous)
+    print(f"{args.register.name}: {len(result.scores)} partnerships -> {target}" if args.quiet else f"Written: {target} (the annual report to Scrutiny; edit it in Word before it goes out)")
+    return result.exit_code
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Write each lead officer's reminder as an .eml draft; with --send, send them (each once a day)."""
+    import os
+
+    from .progress import Progress
+    from .remind import PASSWORD_VARIABLE, SENT_LOG, build_reminders, send_reminders, write_drafts
+
+    as_of = _as_of(args)
+    settings = _settings(args, args.register)
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if args.send:
+        if not settings.smtp_host or not settings.smtp_from:
+            raise PartnershipXLError("remind --send needs smtp_host and smtp_from in the settings file: add them (run 'partnership-xl init' to see how), "
+                                     "or leave out --send to write drafts only.")
+        if settings.smtp_user and not password:
+            raise PartnershipXLError(f"smtp_user is set but the password is not: set the environment variable {PASSWORD_VARIABLE} "
+                                     "(it is never read from the settings file), then run again.")
+    base = Path(settings.output_dir) if settings.output_dir else args.register.parent
+    folder = args.out_dir or base / f"reminders {as_of.isoformat()}"
+    progress = Progress(enabled=not args.quiet)
+    with progress:
+        result = _check(args, args.register, settings, as_of, progress)
+        reminders, orphans = build_reminders(result)
+        try:
+            drafts = write_drafts(reminders, folder, as_of)
+        except OSError as exc:
+            raise OutputError(f"The reminders cannot be written in {folder} ({exc.strerror or exc.__class__.__name__}): choose a folder you can save to with --out-dir.") from None
+        outcome = send_reminders(reminders, settings, folder / SENT_LOG, password=password, resend=args.resend) if args.send else None
+    _print_remind(args, reminders, orphans, drafts, folder, outcome)
+    if outcome is not None and outcome.failure:
+        sent = len(outcome.sent)
+        _err(f"Not every reminder was sent: {outcome.failure}; {sent} of {sent + len(outcome.refused) + len(outcome.not_attempted)} were sent "
+             f"(listed above, recorded in {SENT_LOG}); fix this and run again: the ones sent today are not sent twice.", args)
+        return 2
+    return result.exit_code
+
+
+def _print_remind(args, reminders, orphans, drafts, folder, outcome) -> None:
+    def who(r) -> str:
+        return f"{r.officer} <{r.address}>" if r.address else r.officer
+
+    def what(r) -> str:
+        return f"{r.findings} finding{'s' if r.findings != 1 else ''} on {', '.join(p.ref for p in r.partnerships)}"
+
+    if outcome is None:
+        print(f"Reminders written: {len(drafts)} drafts in {folder} (open each in Outlook and send it)")
+        for r in reminders:
+            print(f"  {who(r)}: {what(r)}" + ("" if r.address else " (no address yet)"))
+    else:
+        print(f"Sent: {len(outcome.sent)} of {sum(1 for r in reminders if r.address)} reminders with an address (drafts in {folder})")
+        for r in outcome.sent:
+            print(f"  sent to {who(r)}: {what(r)}")
+        for r in outcome.already:
+            print(f"  already sent today, not sent again (use --resend to send it again): {who(r)}")
+        for r, why in outcome.refused:
+            print(f"  NOT sent, refused by the server ({why}): {who(r)}: {what(r)}")
+        for r in outcome.not_attempted:
+            print(f"  NOT sent (the run stopped first): {who(r)}: {what(r)}")
+    missing = [r for r in reminders if not r.address]
+    if missing:
+        print(f"No address for {', '.join(r.officer for r in missing)}: add them to [officers] in the settings, or a Lead officer email column"
+              + (" (not sent)." if outcome is not None else "."))
+    if orphans:
+        print(f"No lead officer (PP801), so no reminder: {', '.join(orphans)}")
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the blank register template (never over an existing file)."""
     from .outputs import resolve_output, write_atomically
@@ -419,6 +531,8 @@ _COMMANDS = {
     "validate": cmd_validate,
     "scrutiny": cmd_scrutiny,
     "risks": cmd_risks,
+    "report": cmd_report,
+    "remind": cmd_remind,
     "template": cmd_template,
     "rules": cmd_rules,
     "init": cmd_init,

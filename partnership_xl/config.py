@@ -33,6 +33,13 @@ class Settings:
     medium_max: int | None = None
     weak_review_months: int = 6
     output_dir: str | None = None
+    # Reminders to lead officers (``remind``): where to send them. The password is read only from
+    # the environment variable PXL_SMTP_PASSWORD, never from the settings file.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
+    smtp_user: str | None = None
     # Limits on hostile or absurd files (SPEC §8); raise them only for a file you trust.
     max_part_mb: int = 512
     max_total_mb: int = 1024
@@ -40,6 +47,7 @@ class Settings:
     max_cells: int = 5_000_000
     aliases: dict[str, str] = field(default_factory=dict)
     choices: dict[str, dict[str, str]] = field(default_factory=dict)
+    officers: dict[str, str] = field(default_factory=dict)  # lead officer's name → e-mail address
     source: str | None = None  # the config file these came from, for the Summary sheet
 
     def __post_init__(self) -> None:
@@ -80,21 +88,27 @@ HELP = {
     "medium_max": "Highest score that is Medium; anything above is High. Leave unset for 48% of the largest score: 12 on a 5x5 matrix, 8 on a 4x4.",
     "weak_review_months": "Months between the reassessments of a partnership whose governance assurance is Limited or No assurance (PP504).",
     "output_dir": "Folder for the dated annotated copies and the run history. Leave unset to write beside the register.",
+    "smtp_host": "The mail server 'remind --send' sends the reminders through, e.g. \"smtp.office365.com\". Without it, remind writes .eml drafts only.",
+    "smtp_port": "The mail server's port (587 for STARTTLS).",
+    "smtp_from": "The address reminders come from, e.g. the Community Partnerships mailbox.",
+    "smtp_starttls": "Encrypt the connection with STARTTLS before logging in (true unless your mail server says otherwise).",
+    "smtp_user": "The user name to log in to the mail server with; the password is read only from the environment variable PXL_SMTP_PASSWORD.",
     "max_part_mb": "Largest uncompressed part of a workbook, in MB, before it is refused as a possible zip bomb.",
     "max_total_mb": "Largest total uncompressed size of a workbook, in MB.",
     "max_ratio": "Highest compression ratio allowed for a large part of a workbook.",
     "max_cells": "Most cells the register sheet may hold.",
+    "officers": "Lead officers' e-mail addresses for the reminders, when the register has no Lead officer email column, e.g. \"Sarah Whitfield\" = \"sarah.whitfield@harborough.gov.uk\".",
     "aliases": "Your own column headings, mapped to the tool's field names, e.g. \"Officer\" = \"lead_officer\".",
     "choices": "Your own words for a choice column, one table per field, e.g. [choices.status] then \"Wound up\" = \"Closed\".",
 }
 
-_INT_KEYS = {"header_row", "review_interval_months", "due_soon_days", "low_max", "medium_max",
+_INT_KEYS = {"header_row", "review_interval_months", "due_soon_days", "low_max", "medium_max", "smtp_port",
              "max_part_mb", "max_total_mb", "max_ratio", "max_cells", "risk_scale", "weak_review_months"}
 _INT_MAX = {"review_interval_months": (1200, "a hundred years"), "due_soon_days": (36_500, "a hundred years"),
             "weak_review_months": (1200, "a hundred years")}
 RISK_SCALES = range(3, 11)
 _MONEY_KEYS = {"executive_threshold", "significance_threshold"}
-_TEXT_KEYS = {"council_name", "sheet", "output_dir"}
+_TEXT_KEYS = {"council_name", "sheet", "output_dir", "smtp_host", "smtp_from", "smtp_user"}
 
 
 def find_config(register: Path | None, explicit: Path | None) -> Path | None:
@@ -153,6 +167,8 @@ def _check(key: str, value: Any, where: str) -> Any:
             raise ConfigError(f"Setting 'risk_scale'{where} must be a whole number from 3 to 10 (the size of the risk matrix: 5 for 5x5), not {value!r}.")
         if key in _INT_MAX and value > _INT_MAX[key][0]:
             raise ConfigError(f"Setting '{key}'{where} must be at most {_INT_MAX[key][0]:,} ({_INT_MAX[key][1]}), not {value!r}.")
+        if key == "smtp_port" and value > 65535:
+            raise ConfigError(f"Setting 'smtp_port'{where} must be a port number (587 for STARTTLS), not {value!r}.")
         if key == "header_row" and value > 1_048_576:
             raise ConfigError(f"Setting 'header_row'{where} must be an Excel row number, not {value!r}.")
         return value
@@ -164,6 +180,14 @@ def _check(key: str, value: Any, where: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"Setting '{key}'{where} must be text in quotes, not {value!r}.")
         return value.strip()
+    if key == "smtp_starttls":
+        if not isinstance(value, bool):
+            raise ConfigError(f"Setting 'smtp_starttls'{where} must be true or false (no quotes), not {value!r}.")
+        return value
+    if key == "officers":
+        if not isinstance(value, dict) or not all(isinstance(v, str) and "@" in v for v in value.values()):
+            raise ConfigError(f"Setting 'officers'{where} must be a table: [officers] then lines like \"Sarah Whitfield\" = \"sarah.whitfield@harborough.gov.uk\".")
+        return {str(k).strip(): v.strip() for k, v in value.items()}
     if key == "aliases":
         if not isinstance(value, dict):
             raise ConfigError(f"Setting 'aliases'{where} must be a table: [aliases] then lines like \"Officer\" = \"lead_officer\".")

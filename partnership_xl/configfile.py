@@ -28,12 +28,17 @@ EXAMPLES: dict[str, Any] = {
     "output_dir": r"W:\PUBLIC\COMMUNITY PARTNERSHIPS\Managing Partnerships\Checks",
     "low_max": 6,
     "medium_max": 12,
+    "smtp_host": "smtp.office365.com",
+    "smtp_from": "partnerships@harborough.gov.uk",
+    "smtp_user": "partnerships@harborough.gov.uk",
 }
+#: Example lines for the [officers] table (reminders), commented out.
+OFFICER_EXAMPLES = {"Sarah Whitfield": "sarah.whitfield@harborough.gov.uk"}
 #: Example lines for the [aliases] table, commented out.
 ALIAS_EXAMPLES = {"Contact officer": "lead_officer", "Annual cost to HDC": "direct_contribution"}
 #: Example lines for the [choices.FIELD] tables, commented out.
 CHOICE_EXAMPLES = {"status": {"Wound up": "Closed"}}
-_NOT_WRITTEN = ("source", "aliases", "choices")  # bookkeeping, and the tables written last
+_NOT_WRITTEN = ("source", "aliases", "officers", "choices")  # bookkeeping, and the tables written last
 
 
 @dataclass
@@ -102,6 +107,8 @@ def config_template(proposal: Proposal | None = None) -> str:
         lines += _comment(f"From the register: {why}")
         lines.append(f"{_toml_value(heading)} = {_toml_value(name)}")
     lines += [f"# {_toml_value(header)} = {_toml_value(name)}" for header, name in ALIAS_EXAMPLES.items()]
+    lines += ["", *_comment(HELP["officers"]), "[officers]"]
+    lines += [f"# {_toml_value(name)} = {_toml_value(address)}" for name, address in OFFICER_EXAMPLES.items()]
     lines.append("")
     lines += _choices_lines(proposal)
     return "\n".join(lines) + "\n"

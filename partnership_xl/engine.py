@@ -295,6 +295,9 @@ def _scores(table: pd.DataFrame, findings: list[Finding], index: pd.Index) -> pd
         "opp_band": table["opp_band"],
         "benefit_count": table["benefit_count"],
         "significant": table["significant"],
+        # who must act on the row's findings: kept with the scores, which outlive the typed table
+        "lead_officer": table["lead_officer"] if "lead_officer" in table else empty,
+        "service_area": table["service_area"] if "service_area" in table else empty,
     }, index=index)
     scores["rag"] = rag(index, pd.Series(worst, dtype="Int64"))
     scores["codes"] = pd.Series({r: ", ".join(sorted(c)) for r, c in codes.items()}, dtype=object).reindex(index).fillna("")

@@ -62,8 +62,8 @@ class CheckResult:
 
     ``table`` and ``scores`` are indexed by Excel row. ``scores`` has the columns ``ref``,
     ``name``, ``risk_score``, ``risk_band``, ``opp_score``, ``opp_band``, ``benefit_count``,
-    ``significant``, ``rag`` (Red/Amber/Green) and ``codes`` (the row's finding codes,
-    comma-separated). ``not_checked`` maps a rule code to why it was skipped.
+    ``significant``, ``lead_officer``, ``service_area``, ``rag`` (Red/Amber/Green) and ``codes``
+    (the row's finding codes, comma-separated). ``not_checked`` maps a rule code to why it was skipped.
     """
 
     register: Register
@@ -107,13 +107,45 @@ class CheckResult:
             "sheet": self.register.sheet,
             "as_of": self.as_of.isoformat(),
             "summary": self.summary(),
-            "findings": _finding_dicts(self.findings, self.register.headers),
+            "findings": _finding_dicts(self.findings, self.column_heading),
         }
 
+    def column_heading(self, f: Finding) -> str:
+        """The officer's own heading of the column a finding is about ("" when there is none).
 
-def _finding_dicts(findings: list[Finding], headers: dict[int, str] | None = None) -> list[dict]:
-    """``[f.as_dict() for f in findings]`` with ``column``, the officer's own heading of the finding's
-    cell (SPEC §6; empty when it has none), without ``dataclasses.asdict``'s deep copy of every finding."""
+        A finding on a field uses that field's heading as the register has it (``Likelihood``,
+        not ``risk_likelihood``); one on a column no field maps to (DQ009, DQ007 there) uses the
+        heading above its cell; a finding about a missing column (DQ001) has none.
+        """
+        reg = self.register
+        if f.field:
+            col = reg.columns.get(f.field)
+            return reg.headers.get(col, "") if col is not None else ""
+        letters = f.cell.rstrip("0123456789")
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch.upper()) - 64
+        return reg.headers.get(col, reg.unknown.get(col, ""))
+
+    def finding_context(self, f: Finding) -> dict:
+        """Who and what a finding is about, for the Findings sheets and the reminders.
+
+        ``{"ref", "name", "lead_officer", "service_area", "column"}``: the partnership's ref, name,
+        lead officer and service area as the register has them (None when blank or when the
+        finding is about the sheet, not a row) and :meth:`column_heading`.
+        """
+        scores = self.scores
+        out = {"ref": f.ref, "name": None, "lead_officer": None, "service_area": None, "column": self.column_heading(f)}
+        if f.row in scores.index:
+            for key in ("name", "lead_officer", "service_area"):
+                if key in scores.columns:
+                    value = scores.at[f.row, key]
+                    out[key] = None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+        return out
+
+
+def _finding_dicts(findings: list[Finding], heading) -> list[dict]:
+    """``[f.as_dict() for f in findings]`` with each ``column`` heading, without ``dataclasses.asdict``'s deep copy."""
     per_code = {code: (rule.severity.value, rule.policy) for code, rule in CATALOGUE.items()}
     headers = headers or {}
     columns: dict[str, str] = {}
@@ -128,5 +160,5 @@ def _finding_dicts(findings: list[Finding], headers: dict[int, str] | None = Non
             columns[letters] = headers.get(number, "")
         column = "" if f.code == "DQ001" else columns[letters]  # a missing column has no heading
         out.append({"code": f.code, "severity": severity, "ref": f.ref, "sheet": f.sheet, "cell": f.cell,
-                    "row": f.row, "field": f.field, "column": column, "message": f.message, "policy": policy})
+                    "row": f.row, "field": f.field, "column": heading(f), "message": f.message, "policy": policy})
     return out

@@ -32,6 +32,8 @@ LISTS_SHEET = "Lists"
 TABLE_NAME = "PartnershipRegister"
 #: Empty data rows the table and its validations cover; Excel grows the table as officers type.
 TEMPLATE_ROWS = 200
+#: Empty rows printed under the headings (the blank form on paper).
+PRINTED_ROWS = 30
 #: The list form of the benefits is left out: the template records them as five yes/no columns.
 LEFT_OUT = ("benefits",)
 YES_NO = ("Yes", "No")
@@ -48,7 +50,7 @@ KIND_HINTS = {
     "text": "",
     "benefits": "",
 }
-_WIDTHS = {"text": 32, "list": 32, "choice": 26, "benefits": 32, "yesno": 14, "money": 16, "score": 13, "date": 13}
+_WIDTHS = {"text": 22, "list": 22, "choice": 18, "benefits": 22, "yesno": 11, "money": 13, "score": 11, "date": 12}
 _NUMBER_FORMATS = {"date": "dd/mm/yyyy", "money": "£#,##0", "score": "0"}
 
 
@@ -163,9 +165,9 @@ def _write_register(sheet, fields: tuple[Field, ...], ranges: dict[str, str], fo
     })
     sheet.set_row(0, 48)
     sheet.freeze_panes(1, 2)  # header row, and Ref + name while scrolling right
-    sheet.set_landscape()
+    _print_a4(sheet, tall=1)
     sheet.repeat_rows(0)
-    sheet.repeat_columns(0, 1)
+    sheet.print_area(0, 0, PRINTED_ROWS, last_col)  # a blank form: the headings and a page of empty rows
     for col, field in enumerate(fields):
         width = 10 if field.name == "ref" else _WIDTHS.get(field.kind, 20)
         cell_format = formats.get(field.kind) if field.kind in _NUMBER_FORMATS else formats["wrap"]
@@ -173,6 +175,15 @@ def _write_register(sheet, fields: tuple[Field, ...], ranges: dict[str, str], fo
         options = {"input_title": field.header[:32], "input_message": what_to_enter(field), **_validation(field, ranges)}
         if sheet.data_validation(1, col, TEMPLATE_ROWS, col, options) != 0:
             raise ValueError(f"Excel refuses the data validation of column {field.header!r}: is its help text over 255 characters?")
+
+
+def _print_a4(sheet, tall: int = 0) -> None:
+    """A4 (paper 9) landscape, one page wide (and ``tall`` pages tall, 0: as many as needed), page numbers in the footer."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    sheet.fit_to_pages(1, tall)
+    sheet.set_footer("&L&8Partnership Register&R&8Page &P of &N")
 
 
 def _validation(field: Field, ranges: dict[str, str]) -> dict:
@@ -212,8 +223,7 @@ def _write_guidance(sheet, fields: tuple[Field, ...], settings: Settings, format
         ("Check the register with: partnership-xl validate \"Partnership Register.xlsx\". "
          "Each finding has a code from the rule list below."),
     ]
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)  # printed one page wide
+    _print_a4(sheet)
     for col, width in enumerate(_GUIDANCE_WIDTHS):
         sheet.set_column(col, col, width)
     sheet.write_string(0, 0, "How to fill in the Partnership Register", formats["title"])
@@ -233,6 +243,7 @@ def _write_guidance(sheet, fields: tuple[Field, ...], settings: Settings, format
     _guidance_table(sheet, row, "Columns", headers, columns, formats)
     row += len(columns) + 2
 
+    sheet.set_h_pagebreaks([row])  # the rule list starts a page: its heading never ends one
     sheet.write_string(row, 0, "Rules the checker applies", formats["heading"])
     row += 1
     rules = [(r.code, r.severity.value, r.policy_text, r.finding, r.fires_when) for r in CATALOGUE.values()]

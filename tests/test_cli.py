@@ -96,7 +96,7 @@ def test_rules_lists_every_code(capsys):
 def test_every_command_and_option_is_documented():
     parser = cli._parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == {"validate", "scrutiny", "risks", "template", "rules", "init"}
+    assert set(sub.choices) == {"validate", "scrutiny", "risks", "report", "remind", "template", "rules", "init"}  # SPEC §6
     for name, p in sub.choices.items():
         assert p.description, name
         for action in p._actions:

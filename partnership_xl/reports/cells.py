@@ -25,6 +25,8 @@ from ..outputs import write_atomically
 
 #: Fills of the risk and opportunity bands and of RAG, as the council's risk register shows them.
 BAND_COLOURS = {"High": "#E06666", "Medium": "#FFD966", "Low": "#93C47D", "Not assessed": "#D9D9D9"}
+#: Opportunity bands in a green scale: a high opportunity is good news, never red (SPEC §4).
+OPP_COLOURS = {"High": "#6AA84F", "Medium": "#B6D7A8", "Low": "#E2F0D9", "Not assessed": "#D9D9D9"}
 RAG_COLOURS = {"Red": "#E06666", "Amber": "#FFD966", "Green": "#93C47D"}
 SEVERITY_COLOURS = {"error": "#F4CCCC", "warning": "#FFF2CC", "info": "#CFE2F3"}
 ACCENT = "#1F4E79"  # headings and table headers
@@ -93,9 +95,9 @@ class Formats:
             self._cache[key] = self._wb.add_format({**self._base, **props})
         return self._cache[key]
 
-    def band(self, band: str, **extra) -> object:
-        """A fill for a risk band (High/Medium/Low/Not assessed), as used in the heat maps."""
-        return self.make(bg_color=BAND_COLOURS[band], **extra)
+    def band(self, band: str, kind: str = "risk", **extra) -> object:
+        """A fill for a risk band (High/Medium/Low/Not assessed), or an opportunity band with ``kind="opp"``."""
+        return self.make(bg_color=(OPP_COLOURS if kind == "opp" else BAND_COLOURS)[band], **extra)
 
     def fill(self, colour: str) -> object:
         """A conditional-format fill (no font change) for band, RAG and severity cells."""
@@ -160,19 +162,59 @@ def text_of(value: object) -> str:
     return str(value)
 
 
-def set_print(ws: Worksheet, *, header_row: int | None = None, one_page: bool = False, footer: str = "", pages_wide: int = 1) -> None:
-    """A4 landscape, ``pages_wide`` pages wide (or one page in all), repeating the table header on each page."""
-    ws.set_landscape()
+#: A4 landscape's printable width and height in points, inside the margins set_print sets.
+PRINT_WIDTH_PT = (11.69 - 0.8) * 72
+PRINT_HEIGHT_PT = (8.27 - 1.1) * 72 - 24  # less the footer's line
+
+
+def set_print(ws: Worksheet, *, header_row: int | None = None, one_page: bool = False, footer: str = "", landscape: bool = True) -> None:
+    """A4 (paper 9), landscape unless told, one page wide (or one page in all), table header repeated on each page."""
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
     ws.set_paper(9)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.center_horizontally()
-    if one_page:
-        ws.fit_to_pages(1, 1)
-    else:
-        ws.fit_to_pages(pages_wide, 0)
+    ws.fit_to_pages(1, 1 if one_page else 0)
     if header_row is not None:
         ws.repeat_rows(header_row)
     ws.set_footer(f"&L&8{footer}&R&8Page &P of &N" if footer else "&R&8Page &P of &N")
+
+
+def print_scale(widths: list[float]) -> float:
+    """The scale that fits columns of these widths (Excel characters) one page wide: at most 1."""
+    pixels = sum(w * 7 + 5 for w in widths)
+    return min(1.0, PRINT_WIDTH_PT / (pixels * 0.75))
+
+
+class PageBreaks:
+    """Keeps a heading with the table under it: a page break before a block that would not fit.
+
+    Row heights are the ones the writer sets (15 points unless set); the scale is the one
+    fitting the sheet one page wide. ``add(first, heights)`` records a block of rows that must
+    stay together (a heading and the first rows of its table); ``apply`` sets the breaks.
+    """
+
+    def __init__(self, widths: list[float], top_rows: float = 0) -> None:
+        self.page = PRINT_HEIGHT_PT / print_scale(widths) * 0.92  # a margin for the programs' own rounding
+        self.used = top_rows
+        self.breaks: list[int] = []
+
+    def add(self, first: int, heights: list[float]) -> None:
+        """Rows ``first``.. of ``heights`` points: the first ``min(len, 4)`` stay with the block's start."""
+        keep = sum(heights[:4])
+        if self.used and self.used + keep > self.page:
+            self.breaks.append(first)
+            self.used = 0
+        for h in heights:
+            if self.used + h > self.page:
+                self.used = 0
+            self.used += h
+
+    def apply(self, ws: Worksheet) -> None:
+        if self.breaks:
+            ws.set_h_pagebreaks(self.breaks)
 
 
 def footer_text(as_of: date) -> str:
@@ -193,6 +235,11 @@ class Col:
     kind: str = "text"
     width: float = 14
     colours: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        # A heading is never cut inside a word: the column is at least as wide as its longest word in bold.
+        longest = max((len(word) for word in self.header.split()), default=0)
+        object.__setattr__(self, "width", max(self.width, round(longest * 1.1 + 1, 1)))
 
 
 def write_table(
@@ -216,6 +263,7 @@ def write_table(
             fmt = kinds[col.kind]
             put(ws, i, left + c, record.get(col.key), fmt, date_fmt=fmt if col.kind in ("date", "month") else f.date)
     fit_rows(ws, top + 1, cols, records)
+    ws.set_row(top, header_height(cols))
     last = top + len(records)
     ws.add_table(top, left, last, left + len(cols) - 1, {
         "name": name,
@@ -229,7 +277,7 @@ def write_table(
     return last
 
 
-_LINE_PT = 12.75  # one line of 10pt Arial
+LINE_PT = _LINE_PT = 12.75  # one line of 10pt Arial
 
 
 def lines_needed(value: object, width: float) -> int:
@@ -243,6 +291,30 @@ def lines_needed(value: object, width: float) -> int:
         return 1
     per_line = max(1, int(width * 1.25))
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def header_height(cols: list[Col]) -> float:
+    """The height of a table's header row that shows every heading whole (bold headings wrap)."""
+    lines = max([_wrapped_lines(c.header, c.width) for c in cols] or [1])
+    return _LINE_PT * lines + 4
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """Lines a bold heading wraps to, word by word, in a column ``width`` characters wide."""
+    per_line, lines, used = max(1.0, width * 0.95), 1, 0.0
+    for word in text.split():
+        need = len(word) * 1.1
+        if used and used + 1 + need > per_line:
+            lines, used = lines + 1, need
+        else:
+            used += need + (1 if used else 0)
+    return lines
+
+
+def row_heights(cols: list[Col], records: list[dict]) -> list[float]:
+    """The heights :func:`fit_rows` gives these records, in points."""
+    wrapped = [c for c in cols if c.kind == "wrap"]
+    return [max(15.0, _LINE_PT * max([lines_needed(r.get(c.key), c.width) for c in wrapped] or [1]) + 2.25) for r in records]
 
 
 def fit_rows(ws: Worksheet, first: int, cols: list[Col], records: list[dict], *, minimum: float = 15) -> None:

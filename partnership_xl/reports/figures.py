@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..fields import BENEFIT_FIELDS, fields_by_name
-from ..findings import CATALOGUE, sort_key
+from ..findings import CATALOGUE, POLICY_CLAUSES, sort_key
 from ..model import CheckResult
 from .cells import NOT_RECORDED, is_blank
 
@@ -97,7 +97,8 @@ def headline_figures(result: CheckResult) -> dict:
     (PP502), ``reviews_due_soon`` (PP503), ``exiting``, ``closed_in_year`` (closed with an end
     date in the 12 months up to the as-of date), ``past_end_date`` (PP901), ``rag``,
     ``live`` (not closed), ``risk_bands`` and ``opp_bands`` (live partnerships),
-    ``contribution_by_service_area`` (£, largest first) and ``findings`` (by severity).
+    ``contribution_by_service_area`` (£, largest first), ``findings`` (by severity) and
+    ``decision_breaches`` (partnerships with a breach of :data:`DECISION_NEEDED`).
     """
     scores = result.scores
     n = len(scores)
@@ -143,7 +144,74 @@ def headline_figures(result: CheckResult) -> dict:
         "opp_bands": _bands(scores["opp_band"][live_rows]) if opportunities_recorded(result) else None,
         "contribution_by_service_area": None if not has_money else {str(k): float(v) for k, v in by_area.items()},
         "findings": dict(result.counts),
+        "decision_breaches": len({r for code in DECISION_NEEDED if code in CATALOGUE for r in rows_with(result, code)}),
     }
+
+
+#: The breaches a councillor or CMT must decide on (SPEC §7), by clause, with the decision each needs.
+#: Limited assurance (PP703) is listed once the catalogue has it.
+DECISION_NEEDED = {
+    "PP204": "confirm it is a partnership: no independent partner is recorded",
+    "PP601": "assess its risks and opportunities before deciding on involvement",
+    "PP602": "approve the unbudgeted contribution (Executive or Portfolio Holder), or stop it",
+    "PP603": "take the contribution to the Executive: it was approved below the level it needs",
+    "PP703": "decide how to strengthen governance: assurance is limited or none",
+    "PP801": "name a council representative",
+    "PP902": "complete a proportionate exit strategy",
+    "PP904": "have the exit decided by CMT, the Executive or Council",
+}
+
+
+def decision_breaches(result: CheckResult) -> list[dict]:
+    """The policy breaches that need a decision, from the check's findings (never re-judged here).
+
+    One dict per code of :data:`DECISION_NEEDED` in the catalogue, in clause order: ``code``,
+    ``policy``, ``clause`` (its title), ``finding`` (the catalogue's words), ``decision``,
+    ``count`` (partnerships) and ``refs`` (their refs, register order). Codes with no finding
+    are included with count 0 so a reader sees what was looked for.
+    """
+    order = [c for c in CATALOGUE if c in DECISION_NEEDED]
+    out = []
+    for code in order:
+        rule = CATALOGUE[code]
+        rows = rows_with(result, code)
+        out.append({
+            "code": code, "policy": rule.policy, "clause": POLICY_CLAUSES[rule.policy], "finding": rule.finding,
+            "decision": DECISION_NEEDED[code], "count": len(rows), "refs": [ref_of(result, r) for r in rows],
+        })  # fmt: skip
+    return out
+
+
+def breaches_by_clause(result: CheckResult) -> list[dict]:
+    """Every policy finding (PP codes) counted by clause and code, for the committee report.
+
+    One dict per code that fired: ``policy``, ``clause``, ``code``, ``severity``, ``finding``,
+    ``count`` (partnerships) and ``refs``; in catalogue order (so by clause).
+    """
+    out = []
+    for code, rule in CATALOGUE.items():
+        if not code.startswith("PP"):
+            continue
+        rows = rows_with(result, code)
+        if rows:
+            out.append({"policy": rule.policy, "clause": POLICY_CLAUSES[rule.policy], "code": code, "severity": rule.severity.value,
+                        "finding": rule.finding, "count": len(rows), "refs": [ref_of(result, r) for r in rows]})
+    return out
+
+
+def significant_list(result: CheckResult) -> pd.DataFrame:
+    """The significant partnerships (SPEC §4), register order, with why each is significant."""
+    scores = result.scores
+    rows = [{"row": r} for r in scores.index[scores["significant"].fillna(False).astype(bool)]]
+    why = column(result, "significant_why")
+    frame = _with_fields(result, rows, (), ("status", "service_area", "lead_officer", "direct_contribution", "council_role"))
+    if len(frame):
+        frame["why"] = [why.get(r) if not is_blank(why.get(r)) else "" for r in frame["row"]]
+        frame["risk_band"] = [band_of(scores.at[r, "risk_band"]) for r in frame["row"]]
+        frame["rag"] = [scores.at[r, "rag"] for r in frame["row"]]
+    else:
+        frame = frame.assign(why=[], risk_band=[], rag=[])
+    return frame
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
@@ -169,7 +237,10 @@ def headline_sentence(figures: dict, since_last_year: dict[str, int] | None = No
     ]
     said = [f"{count} {one if count == 1 else many}" for count, one, many in attention if count]
     third = f"Needing attention: {', '.join(said)}." if said else "No review is overdue and no partnership is past its end date."
+    breaches = figures.get("decision_breaches") or 0
     text = f"{first} {second} {third}"
+    if breaches:
+        text += f" {_n(breaches, 'partnership')} {'has' if breaches == 1 else 'have'} a policy breach needing a decision (listed below)."
     if since_last_year is not None:
         c = since_last_year
         text += f" Since last year: {c['added']} added, {c['removed']} removed, {c['status_changed']} changed status; risk scores {c['risk_up']} up, {c['risk_down']} down."
@@ -181,28 +252,50 @@ def _bands(bands: pd.Series) -> dict[str, int]:
     return {b: shown.get(b, 0) for b in (*BANDS, NOT_ASSESSED)}
 
 
+def risk_scale(result: CheckResult) -> int:
+    """The council's matrix size: likelihood and impact run 1..risk_scale (5 unless set)."""
+    return int(getattr(result.settings, "risk_scale", 5) or 5)
+
+
 @dataclass
 class Grid:
-    """A 5×5 heat map: partnerships per (likelihood, impact), their refs, and those not assessed."""
+    """A likelihood × impact heat map: partnerships per cell, their refs, the cells' bands, and the rest.
+
+    ``bands`` is each cell's band by :func:`partnership_xl.scoring.band` (the one place bands are
+    set); ``rated`` holds partnerships with a band but no likelihood × impact (a Risk rating word).
+    """
 
     recorded: bool
+    scale: int = 5
     counts: dict[tuple[int, int], int] = field(default_factory=dict)
     refs: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    bands: dict[tuple[int, int], str] = field(default_factory=dict)
     not_assessed: list[str] = field(default_factory=list)
+    rated: dict[str, list[str]] = field(default_factory=dict)
 
 
 def risk_grid(result: CheckResult, kind: str = "risk") -> Grid:
     """The heat map of live partnerships for ``kind`` "risk" or "opp" (opportunities)."""
+    from ..scoring import band
+
+    scale = risk_scale(result)
     if kind == "opp" and not opportunities_recorded(result):
-        return Grid(recorded=False)
-    grid = Grid(recorded=True, counts={(li, im): 0 for li in range(1, 6) for im in range(1, 6)})
+        return Grid(recorded=False, scale=scale)
+    cells = [(li, im) for li in range(1, scale + 1) for im in range(1, scale + 1)]
+    cell_bands = band(pd.Series([li * im for li, im in cells], dtype="Int64"), result.settings)
+    grid = Grid(recorded=True, scale=scale, counts=dict.fromkeys(cells, 0), bands={c: str(b) for c, b in zip(cells, cell_bands, strict=True)})
     likelihood = pd.to_numeric(column(result, f"{kind}_likelihood"), errors="coerce")
     impact = pd.to_numeric(column(result, f"{kind}_impact"), errors="coerce")
+    bands = result.scores[f"{kind}_band"]
     for row in result.scores.index[live(result)]:
         ref = ref_of(result, row)
         li, im = likelihood.get(row), impact.get(row)
-        if is_blank(li) or is_blank(im) or not (1 <= li <= 5 and 1 <= im <= 5):
-            grid.not_assessed.append(ref)
+        if is_blank(li) or is_blank(im) or not (1 <= li <= scale and 1 <= im <= scale):
+            rated = band_of(bands.get(row))
+            if rated == NOT_ASSESSED:
+                grid.not_assessed.append(ref)
+            else:
+                grid.rated.setdefault(rated, []).append(ref)
             continue
         key = (int(li), int(im))
         grid.counts[key] += 1
@@ -268,22 +361,20 @@ def exit_list(result: CheckResult) -> pd.DataFrame:
 
 
 def finding_list(result: CheckResult) -> pd.DataFrame:
-    """Every finding, worst first then in register order, with the partnership's name."""
-    rows = [
-        {
-            "severity": f.severity.value,
-            "code": f.code,
-            "policy": f.policy,
-            "ref": f.ref,
-            "name": name_of(result, f.row),
-            "cell": f.cell,
-            "field": f.field,
-            "finding": f.rule.finding,
-            "message": f.message,
-        }
-        for f in sorted(result.findings, key=lambda f: (f.severity.rank, sort_key(f)))
-    ]
-    return pd.DataFrame(rows, columns=["severity", "code", "policy", "ref", "name", "cell", "field", "finding", "message"])
+    """Every finding, worst first then in register order, with the partnership's name, lead officer,
+    service area and the officer's own column heading (:meth:`CheckResult.finding_context`)."""
+    rows = []
+    for f in sorted(result.findings, key=lambda f: (f.severity.rank, sort_key(f))):
+        context = result.finding_context(f)
+        rows.append({
+            "severity": f.severity.value, "code": f.code, "policy": f.policy, "ref": f.ref, "name": context["name"],
+            "lead_officer": context["lead_officer"], "service_area": context["service_area"], "column": context["column"],
+            "cell": f.cell, "field": f.field, "finding": f.rule.finding, "message": f.message,
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+FINDING_COLUMNS = ["severity", "code", "policy", "ref", "name", "lead_officer", "service_area", "column", "cell", "field", "finding", "message"]
 
 
 def _with_fields(result: CheckResult, rows: list[dict], keys: tuple[str, ...], names: tuple[str, ...]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import xlsxwriter
 
 from ..model import CheckResult
 from . import changes as ch
-from .cells import BAND_COLOURS, RAG_COLOURS, Col, Formats, footer_text, is_blank, new_workbook, put, save, set_print, write_table
+from .cells import BAND_COLOURS, OPP_COLOURS, RAG_COLOURS, Col, Formats, footer_text, is_blank, new_workbook, put, save, set_print, write_table
 from .figures import BANDS, NOT_ASSESSED, band_of, column, has_column, live, opportunities_recorded
 
 TITLE = "Partnership risks and opportunities: update to the Executive"
@@ -86,25 +86,26 @@ def write_risks(result: CheckResult, out: Path, previous: CheckResult | None = N
 
 
 def _columns(result: CheckResult, previous: CheckResult | None) -> list[Col]:
+    """The extract's columns: one row holds a partnership's scores, its risks and their controls,
+    so a risk and its control measures always print on the same page."""
     cols = [
-        Col("Ref", "ref", width=9), Col("Partnership", "name", "wrap", 30), Col("Status", "status", width=12),
-        Col("Service area", "service_area", "wrap", 16), Col("Lead officer", "lead_officer", "wrap", 16),
-        Col("Risk likelihood", "risk_likelihood", "number", 10), Col("Risk impact", "risk_impact", "number", 9),
-        Col("Risk score", "risk_score", "number", 8), Col("Risk band", "risk_band", width=10, colours=BAND_COLOURS),
+        Col("Ref", "ref", width=7), Col("Partnership", "name", "wrap", 30), Col("Status", "status", "wrap", 9),
+        Col("Service area", "service_area", "wrap", 11), Col("Lead officer", "lead_officer", "wrap", 11),
+        Col("Risk likelihood", "risk_likelihood", "number", 6), Col("Risk impact", "risk_impact", "number", 6),
+        Col("Risk score", "risk_score", "number", 6), Col("Risk band", "risk_band", "wrap", 8, colours=BAND_COLOURS),
     ]  # fmt: skip
     if previous is not None:
-        cols += [Col("Previous risk score", "prev_risk_score", "number", 10), Col("Risk movement", "risk_movement", width=12, colours=RISK_MOVEMENT_COLOURS)]
-    cols += [Col("Key risks", "risks", "wrap", 36), Col("Control measures", "controls", "wrap", 36)]
+        cols += [Col("Previous risk score", "prev_risk_score", "number", 9), Col("Risk movement", "risk_movement", width=9, colours=RISK_MOVEMENT_COLOURS)]
+    cols += [Col("Key risks", "risks", "wrap", 30), Col("Control measures", "controls", "wrap", 30)]
     if opportunities_recorded(result):
         cols += [
-            Col("Opportunity likelihood", "opp_likelihood", "number", 12), Col("Opportunity impact", "opp_impact", "number", 11),
-            Col("Opportunity score", "opp_score", "number", 11), Col("Opportunity band", "opp_band", width=12, colours=BAND_COLOURS),
+            Col("Opportunity score", "opp_score", "number", 8), Col("Opportunity band", "opp_band", "wrap", 9, colours=OPP_COLOURS),
         ]  # fmt: skip
         if previous is not None:
-            cols += [Col("Previous opportunity score", "prev_opp_score", "number", 12), Col("Opportunity movement", "opp_movement", width=13, colours=OPP_MOVEMENT_COLOURS)]
+            cols += [Col("Previous opportunity score", "prev_opp_score", "number", 9), Col("Opportunity movement", "opp_movement", width=9, colours=OPP_MOVEMENT_COLOURS)]
         if has_column(result, "opportunities"):
-            cols.append(Col("Key opportunities", "opportunities", "wrap", 36))
-    cols.append(Col("RAG", "rag", width=8, colours=RAG_COLOURS))
+            cols.append(Col("Key opportunities", "opportunities", "wrap", 24))
+    cols.append(Col("RAG", "rag", width=6, colours=RAG_COLOURS))
     return [c for c in cols if c.key not in ("risks", "controls", "service_area", "lead_officer") or has_column(result, c.key)]
 
 
@@ -134,11 +135,8 @@ def _extract(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous:
         row = _summary(ws, f, row + 2, f"Movement since {previous.register.path.name}", lines, opp)
     top = row + 2
     write_table(ws, top, cols, records, f, name="Risks", empty="No live partnership to report.")
-    ws.set_row(top, 42)
     ws.freeze_panes(top + 1, 2)
-    set_print(ws, header_row=top, footer=footer_text(result.as_of), pages_wide=2)
-    ws.repeat_columns(0, 1)
-    ws.print_across()
+    set_print(ws, header_row=top, footer=footer_text(result.as_of))
 
 
 def band_counts(records: list[dict]) -> list[tuple[str, int, int]]:
@@ -155,7 +153,7 @@ def _summary(ws, f: Formats, row: int, heading: str, lines: dict[str, tuple[int,
     ws.write_string(row, 2, "Risks", f.heading_right)
     ws.write_string(row, 3, "Opportunities" if opp else "", f.heading_right)
     for i, (label, (risks, opps)) in enumerate(lines.items(), start=row + 1):
-        fmt = f.band(label) if coloured else f.label
+        fmt = f.band(label) if coloured else f.label  # the band colours of risks; opportunities' figures stay plain
         ws.merge_range(i, 0, i, 1, "", fmt)
         ws.write_string(i, 0, label, fmt)
         ws.write_number(i, 2, risks, f.figure)
@@ -176,5 +174,4 @@ def _removed(wb: xlsxwriter.Workbook, f: Formats, result: CheckResult, previous:
         Col("Exit recorded", "exit_recorded", "wrap", 48),
     ]  # fmt: skip
     write_table(ws, 3, cols, removed.to_dict("records"), f, name="Removed", empty="No partnership left the register.")
-    ws.set_row(3, 30)
     set_print(ws, header_row=3, footer=footer_text(result.as_of))

@@ -14,9 +14,23 @@ import pandas as pd
 import xlsxwriter
 
 from ..model import CheckResult
-from .cells import ACCENT, ACCENT_LIGHT, BAND_COLOURS, NOT_RECORDED, RAG_COLOURS, Formats, footer_text, new_workbook, put, save, set_print
+from .cells import (
+    ACCENT,
+    ACCENT_LIGHT,
+    BAND_COLOURS,
+    LINE_PT,
+    NOT_RECORDED,
+    RAG_COLOURS,
+    Formats,
+    footer_text,
+    lines_needed,
+    new_workbook,
+    put,
+    save,
+    set_print,
+)
 from .changes import change_counts, compare
-from .figures import BANDS, NOT_ASSESSED, RAGS, STATUSES, headline_figures, headline_sentence
+from .figures import BANDS, NOT_ASSESSED, RAGS, STATUSES, decision_breaches, headline_figures, headline_sentence, risk_scale
 from .over_time import write_changes, write_trend
 from .sheets import write_exits, write_findings, write_register, write_reviews, write_risk_map
 
@@ -121,7 +135,8 @@ def write_overview(
     since = change_counts(changes) if changes is not None else None
     ws.write_string(3, 0, headline_sentence(figures, since), headline)
 
-    left = _Column(ws, f, 5)
+    top = _breaches(ws, f, result, 5, last_col)
+    left = _Column(ws, f, top + 2)
     left.heading("The register", "Number")
     by_status = figures["by_status"]
     left.line("Partnerships on the register", figures["partnerships"])
@@ -171,14 +186,48 @@ def write_overview(
     left.gap()
     c, st = figures["findings"], result.settings
     ws.write_string(left.row, 0, f"Findings: {c['error']} errors, {c['warning']} warnings, {c['info']} for information; see the Findings sheet.", f.muted)
-    ws.write_string(left.row + 1, 0, f"Risk score = likelihood × impact (1 to 5 each): Low up to {st.low_max}, Medium up to {st.medium_max}, High above.", f.muted)
+    ws.write_string(left.row + 1, 0, f"Risk score = likelihood × impact (1 to {risk_scale(result)} each): Low up to {st.low_max}, Medium up to {st.medium_max}, High above.", f.muted)
     bottom = left.row + 1
 
-    _charts(wb, ws, f, figures, left.blocks, 5, bottom - 2)
+    _charts(wb, ws, f, figures, left.blocks, top + 2, bottom - 2)
     ws.print_area(0, 0, bottom, last_col)
     set_print(ws, one_page=True, footer=footer_text(result.as_of))
     ws.activate()
     return figures
+
+
+def _breaches(ws, f: Formats, result: CheckResult, top: int, last_col: int) -> int:
+    """The policy breaches that need a decision, one line a breach, across the page; returns the last row.
+
+    Label (clause, finding, code) | partnerships | their refs and the decision needed. Every line
+    is one of the check's findings (:func:`.figures.decision_breaches`), never judged here.
+    """
+    breaches = decision_breaches(result)
+    ws.merge_range(top, 2, top, last_col, "", f.heading)
+    ws.write_string(top, 0, "Policy breaches needing a decision", f.heading)
+    ws.write_string(top, 1, "Number", f.heading_right)
+    ws.write_string(top, 2, "Which, and the decision needed", f.heading)
+    row = top
+    wrap = f.make(text_wrap=True, valign="top")
+    red = f.make(num_format="#,##0", bold=True, align="right", font_color="#C00000")
+    for b in breaches:
+        row += 1
+        ws.write_string(row, 0, f"{b['policy']} {b['finding']} ({b['code']})", f.make(text_wrap=True))
+        ws.write_number(row, 1, b["count"], red if b["count"] else f.figure)
+        refs = _refs_text(b["refs"])
+        text = f"{refs}: {b['decision']}." if b["count"] else "None."
+        ws.merge_range(row, 2, row, last_col, "", wrap)
+        put(ws, row, 2, text, f.muted_wrap if not b["count"] else wrap)
+        lines = max(lines_needed(f"{b['policy']} {b['finding']} ({b['code']})", _LEFT_WIDTHS[0]), lines_needed(text, 140))
+        ws.set_row(row, LINE_PT * lines + 2.25 if lines > 1 else None)
+    return row
+
+
+def _refs_text(refs: list[str], most: int = 12) -> str:
+    """Refs as a list, at most ``most`` of them, then how many more (the Findings sheet has all)."""
+    if len(refs) <= most:
+        return ", ".join(refs)
+    return ", ".join(refs[:most]) + f" and {len(refs) - most} more (see Findings)"
 
 
 def _charts(wb, ws, f: Formats, figures: dict, blocks: dict, top: int, bottom: int) -> None:
