@@ -256,11 +256,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if workbook_target is not None:
             from .annotate import write_annotated
 
-            # The copy, the JSON, the history and the summary need the findings and scores only (and
-            # each row's lead officer and service area for the Findings sheet): the cell values and
-            # the rest of the typed table (about 200 MB of the peak at 100,000 rows) go first.
-            result.table = result.table[[c for c in ("lead_officer", "service_area") if c in result.table.columns]]
-            result.register.raw = None
+            # The copy, the JSON, the history and the summary need the findings and scores only: the
+            # cell values and the typed table (about 200 MB of the peak at 100,000 rows) go first.
+            result.table = result.register.raw = None
             with progress.stage("Writing the annotated copy"):
                 losses = write_annotated(result, workbook_target)
         if json_target is not None:

@@ -147,18 +147,9 @@ class CheckResult:
 def _finding_dicts(findings: list[Finding], heading) -> list[dict]:
     """``[f.as_dict() for f in findings]`` with each ``column`` heading, without ``dataclasses.asdict``'s deep copy."""
     per_code = {code: (rule.severity.value, rule.policy) for code, rule in CATALOGUE.items()}
-    headers = headers or {}
-    columns: dict[str, str] = {}
     out = []
     for f in findings:
         severity, policy = per_code[f.code]
-        letters = f.cell.rstrip("0123456789")
-        if letters not in columns:
-            number = 0
-            for ch in letters:
-                number = number * 26 + ord(ch) - 64
-            columns[letters] = headers.get(number, "")
-        column = "" if f.code == "DQ001" else columns[letters]  # a missing column has no heading
         out.append({"code": f.code, "severity": severity, "ref": f.ref, "sheet": f.sheet, "cell": f.cell,
                     "row": f.row, "field": f.field, "column": heading(f), "message": f.message, "policy": policy})
     return out

@@ -17,7 +17,6 @@ from ..findings import CATALOGUE, Severity, sort_key
 from ..model import CheckResult
 from ..workbook.newsheet import NewSheet
 from ..workbook.patch import SEVERITY_FILLS, TAB_COLOUR
-from ..workbook.sheet import parse_ref
 from ..workbook.styles import StyleBook
 
 SUMMARY_TITLE = "partnership-xl: summary of the check"
@@ -53,21 +52,12 @@ def findings_sheet(styles: StyleBook, title: str, register_sheet: str, threaded:
     sheet = NewSheet(tab_color=TAB_COLOUR, freeze_rows=1, print_title_rows=1)
     for col, text in enumerate(FINDINGS_HEADERS, 1):
         sheet.put(1, col, text, st.header)
-    register = result.register
-    names = result.scores["name"].to_dict() if "name" in result.scores else {}
-    officers = _column(result, "lead_officer")
-    areas = _column(result, "service_area")
-    headings = {**register.unknown, **register.headers}
     row = 1
     for f in sorted(result.findings, key=sort_key):
         row += 1
-        heading = ""
-        if f.cell:
-            try:
-                heading = headings.get(parse_ref(f.cell)[1], "")
-            except ValueError:
-                heading = ""
-        values = (f.ref, _text(names.get(f.row)) if f.ref else "", _text(officers.get(f.row)), _text(areas.get(f.row)), heading,
+        who = result.finding_context(f)
+        name = _text(who["name"]) if f.ref else ""
+        values = (f.ref, name, _text(who["lead_officer"]), _text(who["service_area"]), who["column"],
                   f.cell, f.code, f.severity.value, f.message, CATALOGUE[f.code].policy_text)
         for col, value in enumerate(values, 1):
             style = st.severity[f.severity.value] if col == 8 else st.wrap if col in (2, 9) else st.top
@@ -75,7 +65,7 @@ def findings_sheet(styles: StyleBook, title: str, register_sheet: str, threaded:
         if f.cell and f.sheet == register_sheet:
             sheet.put(row, 6, f.cell, st.link)
             sheet.links.append((f"F{row}", f"{_quoted(f.sheet)}!{f.cell}", f"Go to {f.cell} on {f.sheet}"))
-        lines = max(1 + len(f.message) // 80, 1 + len(_text(names.get(f.row))) // 34)
+        lines = max(1 + len(f.message) // 80, 1 + len(name) // 34)
         if lines > 1:
             sheet.heights[row] = 15 * lines + 2
     sheet.widths = dict(enumerate(_FINDINGS_WIDTHS, 1))
@@ -141,13 +131,6 @@ def summary_sheet(styles: StyleBook, title: str, register_sheet: str, threaded: 
             sheet.heights[r] = 15 * lines + 2
     sheet.widths = dict(enumerate(widths, 1))
     return sheet
-
-
-def _column(result: CheckResult, field: str) -> dict:
-    table = result.table
-    if table is None or field not in getattr(table, "columns", ()):
-        return {}
-    return table[field].to_dict()
 
 
 def _text(value: object) -> str:
