@@ -331,7 +331,9 @@ class SheetXml:
         cells = self.cells(row, number)
         edits: list[tuple[int, int, bytes]] = []  # (start, end, replacement), applied from the end
         if cells and not all(c[4] for c in cells):  # cells without r: give every cell its reference first
-            for col, start, _, _, _ in cells:
+            for col, start, _, _, has_r in cells:
+                if has_r:
+                    continue
                 name_end = start + 1 + len(p) + 1
                 edits.append((name_end, name_end, b' r="' + f"{column_letters(col)}{number}".encode() + b'"'))
         by_col = {c[0]: c for c in cells}
