@@ -123,7 +123,7 @@ def read_register(path: Path, settings: Settings, sheet: str | None = None, kind
     # Large worksheet parts are unpacked once here: the rows after the last used row that only
     # carry formatting (a sheet formatted to row 1,048,576) are cut before calamine parses them,
     # and the (cut) XML is kept for the scan of error cells, which would unpack it again.
-    cut = trailing.cut_package(path, representatives=False, keep_xml=True, skip=too_large) if kind == "xlsx" else None
+    cut = trailing.cut_package(path, skip=too_large) if kind == "xlsx" else None
     book = _open(path, cut.data if cut is not None else None, kind)
     index = alias_index(settings.aliases)
     try:
