@@ -310,11 +310,12 @@ def _write_values(workbook, ws, rows: list[list[object]], date_format) -> None:
 HEADER_ROW = 4  # the sample's heading row (Excel's numbering)
 
 
-def featured_register(path: Path, variant: str = "features", vba: bytes | None = None) -> Path:
+def featured_register(path: Path, variant: str = "features", vba: bytes | None = None, notes: dict[str, str] | None = None) -> Path:
     """A register written by xlsxwriter from the sample's values, whose register sheet carries
     features. ``variant``: "features" (notes, table, formats, data bar, validation, sparkline,
     chart, picture, button, panes, widths, merged title) or "autofilter" (an autofilter instead
-    of a table, notes and validations). With ``vba`` the book is an .xlsm with that project."""
+    of a table, notes and validations). With ``vba`` the book is an .xlsm with that project;
+    ``notes`` adds officers' notes (cell → text) to the two every variant has."""
     import xlsxwriter
 
     rows = sample_rows()
@@ -339,6 +340,8 @@ def featured_register(path: Path, variant: str = "features", vba: bytes | None =
     # notes: one on a cell the check flags (W6, PP802), one on a clean cell
     ws.write_comment("W6", "Officer: review booked for January.", {"author": "Sarah Whitfield"})
     ws.write_comment("B5", "Officer: name as on the agreement.", {"author": "Sarah Whitfield"})
+    for cell, text in (notes or {}).items():
+        ws.write_comment(cell, text, {"author": "Sarah Whitfield"})
     status = col.get("Status")
     money = next((i for h, i in col.items() if h.startswith("Direct contribution")), 15)
     first_data, last_data = HEADER_ROW, last - 1
