@@ -64,6 +64,13 @@ class Package:
             names = [i.filename for i in z.infolist()]
             return cls(Path(path), names, {n: z.read(n) for n in names})
 
+    def facts(self, part: str) -> SheetFacts:
+        """The worksheet ``part`` read once (a sheet formatted to the last row takes seconds)."""
+        cache = self.__dict__.setdefault("_facts", {})
+        if part not in cache:
+            cache[part] = SheetFacts.read(self.data[part])
+        return cache[part]
+
     def relationships(self, part: str) -> list[etree._Element]:
         name = rels_name(part)
         return list(etree.fromstring(self.data[name])) if name in self.data else []
@@ -259,8 +266,7 @@ def register_sheet_problems(original: Package, copy: Package, register: str) -> 
     the sheet in CT_Worksheet order, every original cell's value, type and formula kept (only its
     style may change), every row's attributes kept, new values only in the tool's columns."""
     part, copy_part = original.sheet_part(register), copy.sheet_part(register)
-    before = SheetFacts.read(original.data[part])
-    after = SheetFacts.read(copy.data[copy_part])
+    before, after = original.facts(part), copy.facts(copy_part)
     problems = []
     old, new = _unowned(before), _unowned(after)
     if [n for n, _ in new] != [n for n, _ in old]:
@@ -292,9 +298,8 @@ def workbook_problems(original: Package, copy: Package) -> list[str]:
     """The original <sheet> entries unchanged and first, in order; defined names unchanged and in
     their order; workbook.xml in CT_Workbook order."""
     problems = []
-    keys = ("name", "sheetId", f"{{{REL}}}id", "state")
-    old = [tuple(s.get(k) for k in keys) for s in original.sheets()]
-    new = [tuple(s.get(k) for k in keys) for s in copy.sheets()]
+    old = [dict(s.attrib) for s in original.sheets()]
+    new = [dict(s.attrib) for s in copy.sheets()]
     if new[:len(old)] != old:
         problems.append(f"sheets {old} became {new[:len(old)]}")
     def names(pkg: Package) -> list[tuple]:
@@ -317,7 +322,7 @@ def schema_order_problems(original: Package, copy: Package, register: str) -> li
     sheet = copy.sheet_part(register)
     parts += copy.related(sheet, "/comments")
     parts += [copy.sheet_part(s.get("name")) for s in copy.sheets() if s.get("name") not in known]
-    problems = [f"{sheet}: {p}" for p in order_problems(_skeleton(SheetFacts.read(copy.data[sheet])))]
+    problems = [f"{sheet}: {p}" for p in order_problems(_skeleton(copy.facts(sheet)))]
     for part in parts:
         if part is not None and part in copy.data:
             problems += [f"{part}: {p}" for p in order_problems(copy.data[part])]
