@@ -32,6 +32,12 @@ WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.wo
 SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_register.xlsx"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "fidelity"
+CORPUS_FILES = sorted(p.name for p in CORPUS.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm"))
+#: registers whose own sheet carries the features (built by featured_register and its helpers)
+BUILT = ["register-features.xlsx", "register-macro.xlsm", "register-threaded.xlsx", "register-formatted-to-last-row.xlsx"]
+#: the flagged register cell (PP201) that carries a threaded comment in register-threaded.xlsx
+THREADED_CELL = "D22"
 SAMPLE_SHEET = "Partnership Register"
 REGISTER_SHEET = "Partnership Register"
 EXCEL_MAX_ROW = 1_048_576
@@ -453,3 +459,37 @@ def sheet_part_of(data: bytes, name: str) -> str:
     rid = next(s.get(f"{{{REL}}}id") for s in wb.iter(f"{{{MAIN}}}sheet") if s.get("name") == name)
     rel = next(r for r in _relationships(pkg, wb_part) if r.get("Id") == rid)
     return _resolve(wb_part, rel.get("Target"))
+
+
+def _needs_print_titles(data: bytes) -> bool:
+    """Workbooks where a sheet-scoped name's localSheetId is easy to get wrong: chart or dialog
+    sheets among the worksheets, or names already scoped to sheets."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        types = z.read("[Content_Types].xml")
+        workbook = next((z.read(n) for n in z.namelist() if n.endswith("workbook.xml")), b"")
+    return b"chartsheet+xml" in types or b"dialogsheet+xml" in types or b"localSheetId" in workbook
+
+
+def build_register(name: str, folder: Path) -> Path:
+    """The register for case ``name`` (a corpus file, grafted, or one of BUILT) written in ``folder``."""
+    path = folder / name
+    if name in CORPUS_FILES:
+        data = (CORPUS / name).read_bytes()
+        path.write_bytes(graft(data, print_titles=4 if _needs_print_titles(data) else None))
+        return path
+    if name == "register-features.xlsx":
+        return featured_register(path)
+    if name == "register-macro.xlsm":
+        vba = zipfile.ZipFile(CORPUS / "poi-SimpleMacro.xlsm").read("xl/vbaProject.bin")
+        return featured_register(path, variant="autofilter", vba=vba)
+    base = featured_register(folder / f"base-{name}", variant="autofilter",
+                             notes={THREADED_CELL: "placeholder: replaced by the threaded comment's legacy note"})
+    data = base.read_bytes()
+    base.unlink()
+    part = sheet_part_of(data, REGISTER_SHEET)
+    if name == "register-threaded.xlsx":
+        model = (CORPUS / "poi-right-to-left.xlsx").read_bytes()
+        path.write_bytes(threaded_comment(data, part, THREADED_CELL, "Is this the partner's legal name?", model))
+    else:
+        path.write_bytes(formatted_to_last_row(data, part))
+    return path

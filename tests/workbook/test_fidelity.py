@@ -14,7 +14,6 @@ nothing and finds the same.
 from __future__ import annotations
 
 import functools
-import io
 import json
 import os
 import re
@@ -33,7 +32,7 @@ import python_calamine as pc
 from lxml import etree
 
 from ..fidelity_features import sheet_entries
-from .graft import REGISTER_SHEET, featured_register, formatted_to_last_row, graft, sheet_part_of, threaded_comment
+from .graft import BUILT, CORPUS_FILES, REGISTER_SHEET, THREADED_CELL, build_register
 from .package_compare import (
     MAIN,
     Package,
@@ -50,14 +49,8 @@ from .package_compare import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / "tests" / "data" / "fidelity"
 AS_OF = "2026-11-25"
-CORPUS_FILES = sorted(p.name for p in CORPUS.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm"))
-#: registers whose own sheet carries the features (built by graft.featured_register)
-BUILT = ["register-features.xlsx", "register-macro.xlsm", "register-threaded.xlsx", "register-formatted-to-last-row.xlsx"]
 CASES = CORPUS_FILES + BUILT
-#: the flagged register cell (PP201) that carries a threaded comment in register-threaded.xlsx
-THREADED_CELL = "D22"
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -90,40 +83,6 @@ class Run:
             f"validate {self.copy.name} exited {done.returncode if done else '?'}: {(done.stderr if done else '').strip()[:600]}")
 
 
-def _needs_print_titles(data: bytes) -> bool:
-    """Workbooks where a sheet-scoped name's localSheetId is easy to get wrong: chart or dialog
-    sheets among the worksheets, or names already scoped to sheets."""
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        types = z.read("[Content_Types].xml")
-        workbook = next((z.read(n) for n in z.namelist() if n.endswith("workbook.xml")), b"")
-    return b"chartsheet+xml" in types or b"dialogsheet+xml" in types or b"localSheetId" in workbook
-
-
-def _build(name: str, folder: Path) -> Path:
-    """The register for case ``name`` in ``folder``."""
-    path = folder / name
-    if name in CORPUS_FILES:
-        data = (CORPUS / name).read_bytes()
-        path.write_bytes(graft(data, print_titles=4 if _needs_print_titles(data) else None))
-        return path
-    if name == "register-features.xlsx":
-        return featured_register(path)
-    if name == "register-macro.xlsm":
-        vba = zipfile.ZipFile(CORPUS / "poi-SimpleMacro.xlsm").read("xl/vbaProject.bin")
-        return featured_register(path, variant="autofilter", vba=vba)
-    base = featured_register(folder / f"base-{name}", variant="autofilter",
-                             notes={THREADED_CELL: "placeholder: replaced by the threaded comment's legacy note"})
-    data = base.read_bytes()
-    base.unlink()
-    part = sheet_part_of(data, REGISTER_SHEET)
-    if name == "register-threaded.xlsx":
-        model = (CORPUS / "poi-right-to-left.xlsx").read_bytes()
-        path.write_bytes(threaded_comment(data, part, THREADED_CELL, "Is this the partner's legal name?", model))
-    else:
-        path.write_bytes(formatted_to_last_row(data, part))
-    return path
-
-
 def _validate(register: Path, out: Path, findings: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     return subprocess.run([sys.executable, "-m", "partnership_xl", "validate", str(register), "--out", str(out),
@@ -146,7 +105,7 @@ def runs(tmp_path_factory) -> Runs:
     for name in CASES:
         case = folder / Path(name).stem
         case.mkdir()
-        original = _build(name, case)
+        original = build_register(name, case)
         ext = ".xlsm" if original.suffix.lower() in (".xlsm", ".xltm") else ".xlsx"
         result[name] = Run(original, case / f"copy{ext}", case / f"copy2{ext}", case / "findings.json", case / "findings2.json")
 
@@ -391,7 +350,7 @@ def _rezip(src: Path, dst: Path, edit=None, drop: str | None = None) -> Path:
 @pytest.fixture(scope="module")
 def harness_inputs(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("harness")
-    return {name: _build(name, folder) for name in HARNESS_CASES}
+    return {name: build_register(name, folder) for name in HARNESS_CASES}
 
 
 @pytest.mark.parametrize("case", HARNESS_CASES)
