@@ -150,8 +150,11 @@ def features(path: Path | str) -> list[str]:
                 found.append(feature)
         if any(_chart_grouped_with_slicer(x) for x in drawings):
             found.append("chart grouped with a slicer")
-        if any(n.lower().endswith(".vml") or "vmldrawing" in t for n, t in lowered.items()):
+        vml = [z.read(n) for n, t in lowered.items() if n.lower().endswith(".vml") or "vmldrawing" in t]
+        if vml:
             found.append("VML drawings")
+        if any(re.search(rb'ObjectType="(?:Button|Checkbox|Drop|List|Radio|Spin|Scroll|GBox|Label)"', x) for x in vml):
+            found.append("form controls in VML")
         if _rich_text_trailing_space(z, types):
             found.append("rich text with trailing spaces")
         found += _name_features(z)
