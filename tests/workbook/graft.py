@@ -407,7 +407,12 @@ def threaded_comment(data: bytes, sheet_part: str, cell: str, text: str, model: 
         person_xml = z.read(next(n for n in z.namelist() if n.startswith("xl/persons/")))
         threaded_xml = z.read(next(n for n in z.namelist() if n.startswith("xl/threadedComments/")))
     person_root = etree.fromstring(person_xml)
-    person_id = person_root[0].get("id")
+    for extra in person_root[1:]:
+        person_root.remove(extra)
+    person = person_root[0]
+    person.set("displayName", "Sarah Whitfield")  # the model's shape, not its author
+    person.set("userId", "S::sarah.whitfield@harborough.gov.uk::6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b")
+    person_id = person.get("id")
     threaded = etree.fromstring(threaded_xml)
     entry = threaded[0]
     comment_id = "{6B3F4C2A-9E1D-4B7A-8C55-2F0E1D3A4B5C}"

@@ -337,7 +337,8 @@ def test_the_copy_has_the_findings_of_the_original(runs, case):
 
 # --- the harness itself -------------------------------------------------------------------------
 
-HARNESS_CASES = ["poi-right-to-left.xlsx", "epplus-Control.xlsm", "register-features.xlsx"]
+#: every case but the million-row one (its comparison alone takes seconds): the harness must pass each as it is
+HARNESS_CASES = [c for c in CASES if c != "register-formatted-to-last-row.xlsx"]
 
 
 def _rezip(src: Path, dst: Path, edit=None, drop: str | None = None) -> Path:
