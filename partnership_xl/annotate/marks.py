@@ -26,7 +26,7 @@ def register_annotation(result: CheckResult) -> Annotation:
     register = result.register
     own = [*register.headers, *register.columns.values(), *register.unknown, *register.duplicate_columns]
     headed = max([*(c for c, h in register.headers.items() if str(h or "").strip()), *register.columns.values()], default=0)
-    annotation = Annotation(sheet=register.sheet, header_row=register.header_row,
+    annotation = Annotation(sheet=register.sheet, header_row=register.header_row, register_name=register.path.name,
                             after_column=max([register.last_column, *own], default=0), after_column_headed=headed)
     by_cell: dict[tuple[int, int], list[Finding]] = {}
     for f in result.findings:

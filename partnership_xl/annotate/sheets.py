@@ -46,7 +46,8 @@ class _Styles:
         self.severity = {sev: s.xf(fill=s.fill(rgb), vertical="top") for sev, rgb in SEVERITY_FILLS.items()}
 
 
-def findings_sheet(styles: StyleBook, title: str, register_sheet: str, threaded: list[str], result: CheckResult) -> NewSheet:
+def findings_sheet(styles: StyleBook, title: str, register_sheet: str, threaded: list[str], register_name: str,
+                   result: CheckResult) -> NewSheet:
     """One row a finding: ref, name, lead officer, service area, the officer's heading, a link to the cell, code..."""
     st = _Styles(styles)
     sheet = NewSheet(tab_color=TAB_COLOUR, freeze_rows=1, print_title_rows=1)
@@ -73,15 +74,15 @@ def findings_sheet(styles: StyleBook, title: str, register_sheet: str, threaded:
     return sheet
 
 
-def summary_sheet(styles: StyleBook, title: str, register_sheet: str, threaded: list[str], result: CheckResult,
-                  losses: list[str]) -> NewSheet:
+def summary_sheet(styles: StyleBook, title: str, register_sheet: str, threaded: list[str], register_name: str,
+                  result: CheckResult, losses: list[str]) -> NewSheet:
     """As-of date, counts by severity and code, RAG, rules not checked, settings, what the copy could not keep."""
     st = _Styles(styles)
     sheet = NewSheet(tab_color=TAB_COLOUR)
     sheet.put(1, 1, SUMMARY_TITLE, st.title)
     register, summary = result.register, result.summary()
     rows: list[tuple] = [
-        ("Register file", register.path.name),
+        ("Register file", register_name),  # a copy checked again names the register it was made from
         ("Sheet", register.sheet),
         ("Header row", register.header_row),
         ("As of", result.as_of),

@@ -108,8 +108,8 @@ class Package:
         package = cls()
         fh = io.BytesIO(source) if isinstance(source, bytes) else source
         with zipfile.ZipFile(fh) as z:
-            for info in z.infolist():
-                if info.is_dir() or info.filename in package._data:
+            for info in z.infolist():  # folder entries too: some writers list them, and they are carried over
+                if info.filename in package._data:
                     continue
                 package._infos[info.filename] = info
                 package._data[info.filename] = z.read(info)

@@ -36,6 +36,7 @@ class Annotation:
 
     sheet: str
     header_row: int
+    register_name: str  # the register's file name, for the Summary
     after_column: int  # the register's last used column: the tool's columns follow it
     after_column_headed: int = 0  # its last column with a heading (a stray value far out counts in after_column)
     flagged: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → severity
@@ -67,6 +68,8 @@ class Patcher:
             raise PackageError(f"the sheet '{sheet_name}' is not a worksheet of the package")
         self.sheet_part = sheet.part
         self.record = find_record(package, self.workbook.part)
+        # a copy checked again keeps the name of the register it was made from (the copy of a copy equals the copy)
+        self.made_from = self.record.register if self.record and self.record.register else None
         self.styles = StyleBook(package, self.workbook.part)
         self._strings: SharedStrings | None = None
 
@@ -131,7 +134,7 @@ class Patcher:
         outcome = Outcome()
         self.workbook.make_workbook()
         sheet = SheetXml(self.package.get(self.sheet_part))
-        record = Record(sheet=annotation.sheet)
+        record = Record(sheet=annotation.sheet, register=self.made_from or annotation.register_name)
         styles = self.styles
         fills = {sev: styles.fill(rgb) for sev, rgb in SEVERITY_FILLS.items()}
 
@@ -191,7 +194,8 @@ class Patcher:
         # the added sheets
         for name, build, kwargs in annotation.sheets:
             title = _unique_name(self.workbook, name)
-            new = build(styles=styles, title=title, register_sheet=annotation.sheet, threaded=outcome.threaded, **kwargs)
+            new = build(styles=styles, title=title, register_sheet=annotation.sheet, threaded=outcome.threaded,
+                        register_name=record.register, **kwargs)
             part = self.package.free_name("xl/worksheets/sheet{}.xml")
             index = self.workbook.add_sheet(title, part, new.xml())
             if new.print_title_rows:

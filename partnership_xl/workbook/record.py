@@ -39,6 +39,7 @@ def _r(tag: str) -> str:
 @dataclass
 class Record:
     sheet: str = ""  # the register sheet
+    register: str = ""  # the file name of the register the copy was first made from
     sheets: list[str] = field(default_factory=list)  # the sheets the tool added
     cells: list[CellChange] = field(default_factory=list)
     displaced: dict[str, bytes] = field(default_factory=dict)  # ref → the officer's cell XML the tool's column replaced
@@ -47,7 +48,7 @@ class Record:
     part: str | None = None  # where the record was read from
 
     def to_xml(self) -> bytes:
-        root = etree.Element(_r("record"), nsmap={None: NS_RECORD}, sheet=self.sheet)
+        root = etree.Element(_r("record"), nsmap={None: NS_RECORD}, sheet=self.sheet, register=self.register)
         if self.tool_columns:
             root.set("toolColumns", f"{self.tool_columns[0]}:{self.tool_columns[1]}")
         for name in self.sheets:
@@ -74,7 +75,7 @@ class Record:
             return None
         if root.tag != _r("record"):
             return None
-        record = cls(sheet=root.get("sheet", ""))
+        record = cls(sheet=root.get("sheet", ""), register=root.get("register", ""))
         if cols := root.get("toolColumns"):
             first, _, last = cols.partition(":")
             if first.isdigit() and last.isdigit():

@@ -223,8 +223,7 @@ def test_checking_the_copy_again_gives_the_same_findings_and_the_same_copy(annot
     second = tmp_path / "second.xlsx"
     write_annotated(again, second)
     first, then = snapshot(out), snapshot(second)
-    assert first["Summary"]["cells"].pop("B3")[0] == "register.xlsx"  # the file checked
-    assert then["Summary"]["cells"].pop("B3")[0] == out.name
+    assert first["Summary"]["cells"]["B3"][0] == "register.xlsx"  # the register the copy was made from, both times
     assert then == first
     note = openpyxl.load_workbook(second)["Register"]["H5"].comment.text
     assert note.count(OFFICER_NOTE) == 1 and note.count(NOTE_MARKER) == 1
