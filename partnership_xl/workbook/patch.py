@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .newsheet import NewSheet, cell_xml
 from .notes import NOTE_MARKER, Notes
 from .ooxml import WorkbookMap
-from .package import Package, PackageError
+from .package import REL_COMMENTS, Package, PackageError
 from .record import Record
 from .record import add as add_record
 from .record import find as find_record
@@ -86,7 +86,10 @@ class Patcher:
         for name in (record.sheets if record else self._tool_sheets_by_signature()):
             if self.workbook.sheet(name) is not None:
                 self.workbook.remove_sheet(name)
-        sheet = SheetXml(self.package.get(self.sheet_part))
+        original = self.package.get(self.sheet_part)
+        if record is None and not self._notes_marked() and not any(TOOL_SUFFIX.encode() in data for data in (original, self._strings_bytes())):
+            return  # the register sheet holds nothing of the tool's (the workbook part is saved by mark)
+        sheet = SheetXml(original)
         columns = record.tool_columns if record and record.tool_columns else self._tool_columns_by_header(sheet, header_row)
         data = sheet.data
         if columns or (record and record.cells):
@@ -108,6 +111,21 @@ class Patcher:
             remove_record(self.package, self.workbook.part, record)
         self.workbook.save()
         self.record = None
+
+    def _strings_bytes(self) -> bytes:
+        from .strings import REL_SHARED_STRINGS
+
+        for _, target in self.package.targets(self.workbook.part, REL_SHARED_STRINGS):
+            if self.package.find(target):
+                return self.package.get(target)
+        return b""
+
+    def _notes_marked(self) -> bool:
+        """Does any notes part of the register sheet hold the tool's text?"""
+        for _, target in self.package.targets(self.sheet_part, REL_COMMENTS):
+            if self.package.find(target) and NOTE_MARKER.encode() in self.package.get(target):
+                return True
+        return False
 
     def _tool_sheets_by_signature(self) -> list[str]:
         from ..annotate.sheets import is_tool_sheet_row  # the signature is the annotation's

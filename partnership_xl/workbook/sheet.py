@@ -117,7 +117,7 @@ class SheetXml:
                 raise PackageError("the register sheet's part is cut short")
             self.inner = (start.end(), end)
             tail_at = end + len(close)
-        if b"<![CDATA[" in data[self.inner[0]:self.inner[1]]:
+        if data.find(b"<![CDATA[", self.inner[0], self.inner[1]) >= 0:
             raise PackageError("the register sheet's rows hold CDATA sections")
         self.data = data
         self.declaration = m.group(0) if (m := _DECLARATION.match(data)) else b""
