@@ -22,8 +22,8 @@ from .record import Record
 from .record import add as add_record
 from .record import find as find_record
 from .record import remove as remove_record
-from .sheet import CellChange, SheetPatch, SheetXml, column_letters, column_number, parse_range, parse_ref
-from .strings import SharedStrings
+from .sheet import CellChange, SheetPatch, SheetXml, column_letters, parse_range, parse_ref
+from .strings import REL_SHARED_STRINGS, SharedStrings
 from .styles import StyleBook
 
 TOOL_SUFFIX = " (partnership-xl)"
@@ -80,10 +80,14 @@ class Patcher:
         return self._strings
 
     # -- undo --------------------------------------------------------------------------------------
-    def unmark(self, header_row: int) -> None:
-        """Take out every mark a previous check left: sheets, columns, fills, notes, record."""
+    def unmark(self, header_row: int, is_tool_sheet: Callable[[list], bool] = lambda first_row: False) -> None:
+        """Take out every mark a previous check left: sheets, columns, fills, notes, record.
+
+        ``is_tool_sheet(first_row)`` tells the tool's sheets by their first row's values, for a
+        copy whose record was lost (the sheets' signature is the annotation's to know).
+        """
         record = self.record
-        for name in (record.sheets if record else self._tool_sheets_by_signature()):
+        for name in (record.sheets if record else self._tool_sheets_by_signature(is_tool_sheet)):
             if self.workbook.sheet(name) is not None:
                 self.workbook.remove_sheet(name)
         original = self.package.get(self.sheet_part)
@@ -113,8 +117,6 @@ class Patcher:
         self.record = None
 
     def _strings_bytes(self) -> bytes:
-        from .strings import REL_SHARED_STRINGS
-
         for _, target in self.package.targets(self.workbook.part, REL_SHARED_STRINGS):
             if self.package.find(target):
                 return self.package.get(target)
@@ -127,14 +129,12 @@ class Patcher:
                 return True
         return False
 
-    def _tool_sheets_by_signature(self) -> list[str]:
-        from ..annotate.sheets import is_tool_sheet_row  # the signature is the annotation's
-
+    def _tool_sheets_by_signature(self, is_tool_sheet: Callable[[list], bool]) -> list[str]:
         names = []
         for s in self.workbook.sheets:
             if s.is_worksheet and s.part and s.state == "visible":
                 first = _first_row_texts(SheetXml(self.package.get(s.part)), self.strings)
-                if is_tool_sheet_row(first):
+                if is_tool_sheet(first):
                     names.append(s.name)
         return names
 
@@ -407,4 +407,3 @@ def _absolute(ref: str) -> str:
     return f"${column_letters(col)}${row}"
 
 
-__all__ = ["Annotation", "Outcome", "Patcher", "NOTE_MARKER", "column_number"]

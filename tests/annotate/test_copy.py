@@ -13,7 +13,7 @@ import pytest
 from openpyxl.xml.functions import tostring
 
 from partnership_xl.annotate import write_annotated
-from partnership_xl.annotate.sheets import FINDINGS_HEADERS, SUMMARY_TITLE
+from partnership_xl.annotate.sheets import FINDINGS_HEADERS, SUMMARY_TITLE, is_tool_sheet_row
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
 from partnership_xl.errors import OutputError
@@ -250,7 +250,7 @@ def test_fixed_problems_give_the_officer_back_their_fill_and_note(annotated, tmp
 def test_unmark_takes_out_everything_the_tool_added(annotated):
     register, result, out, _ = annotated
     package = Package.read(out)
-    Patcher(package, "Register").unmark(HEADER_ROW)
+    Patcher(package, "Register").unmark(HEADER_ROW, is_tool_sheet_row)
     package.write(out.with_name("unmarked.xlsx"))
     original, copy = openpyxl.load_workbook(register), openpyxl.load_workbook(out.with_name("unmarked.xlsx"))
     assert copy.sheetnames == original.sheetnames
