@@ -491,3 +491,69 @@ def test_unreadable_owner_file_means_someone(tmp_path, content):
 def test_owner_file_of_another_workbook_does_not_count(tmp_path):
     (tmp_path / "~$Other.xlsx").write_bytes(excel_owner_file("J Smith"))
     assert lock_owner(tmp_path / "Reg.xlsx") is None
+
+
+# --- far cells in large parts, .ods and .xlsb (issue 14) -----------------------------------------
+
+from . import stray_cells  # noqa: E402
+
+
+def test_a_large_part_whose_dimension_understates_it_is_measured(tmp_path):
+    """Parts over 2 MB declaring a small <dimension> were not scanned: a value in XFD1048576 crashed calamine."""
+    path = stray_cells.xlsx_with_a_large_sheet(tmp_path / "Register.xlsx")
+    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size > 2 * 1024 * 1024
+    refused(path, errors.OversizedSheet, "as far out as row 1,048,576 and column XFD")
+
+
+def test_a_large_part_whose_cells_stay_inside_its_dimension_passes(tmp_path):
+    path = stray_cells.xlsx_with_a_large_sheet(tmp_path / "Register.xlsx", far=None)
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    path.write_bytes(replace_part(path.read_bytes(), "xl/worksheets/sheet1.xml", sheet.replace(b'ref="A1:AN2"', b'ref="A1:AN30009"')))
+    assert inspect_register(path, Limits()) == "xlsx"
+
+
+@pytest.mark.parametrize("far, fits", [((30_009, 40), True), ((30_010, 40), True), ((200_000, 40), False), ((2, 200_000 // 40), False)])
+def test_a_value_just_outside_the_dimension_is_measured_not_guessed(tmp_path, far, fits):
+    """Outside the declared box, every cell is counted: 30,010 x 40 is within 5 million cells, 200,000 x 40 is not."""
+    path = stray_cells.xlsx_with_a_large_sheet(tmp_path / "Register.xlsx", far=far)
+    if fits:
+        assert inspect_register(path, Limits()) == "xlsx"
+    else:
+        refused(path, errors.OversizedSheet, "setting max_cells")
+
+
+def test_outside_pattern_compares_rows_and_columns_as_numbers():
+    from partnership_xl.safety import _outside_pattern
+
+    inside, outside = ["AN2", "an2", "A1", "Z2", "AN02"], ["AO1", "ao1", "AN3", "BA1", "AAA1", "A0", "A10", "XFD1048576"]
+    pattern = _outside_pattern(2, 40)
+    assert [ref for ref in inside if pattern.search(f'<c r="{ref}">')] == []
+    assert [ref for ref in outside if not pattern.search(f"<c  r = '{ref}'>")] == []
+
+
+def test_an_ods_with_a_value_in_the_last_cell_is_refused(tmp_path):
+    refused(stray_cells.ods(tmp_path / "Register.ods"), errors.OversizedSheet, "sheet 'Register' has something as far out as row 1,048,576 and column XFD")
+
+
+def test_an_ods_with_librecalcs_million_empty_rows_passes(tmp_path):
+    assert inspect_register(stray_cells.ods(tmp_path / "Register.ods", far=None), Limits(max_cells=100)) == "ods"
+
+
+def test_an_ods_cut_short_after_a_far_value_is_still_refused(tmp_path):
+    """The scan stops where the XML breaks, but what it saw before counts."""
+    path = stray_cells.ods(tmp_path / "Register.ods")
+    content = zipfile.ZipFile(path).read("content.xml")
+    path.write_bytes(replace_part(path.read_bytes(), "content.xml", content[: content.index(b"</table:table>")]))
+    refused(path, errors.OversizedSheet, "as far out as row 1,048,576")
+
+
+def test_an_xlsb_with_a_value_in_the_last_cell_is_refused_and_named(tmp_path):
+    path = stray_cells.xlsb(tmp_path / "Register.xlsb")
+    refused(path, errors.OversizedSheet, "sheet 'Register' has something as far out as row 1,048,576 and column XFD")
+    oversized: list = []
+    assert inspect_register(path, Limits(), oversized) == "xlsb" and [exc.sheet for exc in oversized] == ["Register"]
+
+
+def test_an_xlsb_formatted_to_the_last_cell_passes(tmp_path):
+    """A blank cell record is formatting only: calamine does not place it, so it does not count."""
+    assert inspect_register(stray_cells.xlsb(tmp_path / "Register.xlsb", blank_far=True), Limits()) == "xlsb"
