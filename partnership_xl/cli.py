@@ -197,7 +197,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the register; write the annotated copy, JSON and a history line; print a summary."""
-    from .outputs import resolve_output, write_atomically
+    from .outputs import commit, discard, resolve_output, stage
     from .progress import Progress
 
     as_of = _as_of(args)
@@ -224,19 +224,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
             json_target, _ = resolve_output(args.json, args.json, args.register)
             _json_apart(json_target, workbook_target)
         losses: list[str] = []
-        if workbook_target is not None:
-            from .annotate import write_annotated
-
-            # The copy, the JSON, the history and the summary need the findings and scores only: the
-            # cell values and the typed table (about 200 MB of the peak at 100,000 rows) go first.
-            result.table = result.register.raw = None
-            with progress.stage("Writing the annotated copy"):
-                losses = write_annotated(result, workbook_target)
-        if json_target is not None:
+        # The copy, the JSON, the history and the summary need the findings and scores only: the
+        # cell values and the typed table (about 200 MB of the peak at 100,000 rows) go first.
+        result.table = result.register.raw = None
+        json_tmp = None
+        if json_target is not None:  # staged first, moved into place only once the copy is written too
             import json
 
             data = json.dumps(result.as_json(), ensure_ascii=False, indent=2)
-            write_atomically(json_target, lambda tmp: tmp.write_text(data, encoding="utf-8"))
+            json_tmp = stage(json_target, lambda tmp: tmp.write_text(data, encoding="utf-8"))
+        try:
+            if workbook_target is not None:
+                from .annotate import write_annotated
+
+                with progress.stage("Writing the annotated copy"):
+                    losses = write_annotated(result, workbook_target)
+        except BaseException:
+            if json_tmp is not None:
+                discard(json_tmp)
+            raise
+        if json_tmp is not None:
+            commit(json_tmp, json_target)
     from .history import append_history
 
     history = append_history(result, folder) if folder.is_dir() else None
@@ -254,7 +262,7 @@ def _print_validate(args, result, workbook, json_target, note, losses, history) 
     if note:
         notes.append(note)
     if history is None:
-        notes.append("Note: the run history was not updated (its file is open in Excel or the folder is read-only).")
+        notes.append("Note: the run history was not updated (its file is open in Excel, or its folder is read-only or full).")
     if args.quiet:
         where = f" -> {'; '.join(outputs)}" if outputs else ""
         print(f"{result.register.path.name}: {s['partnerships']} partnerships, {s['error']} errors, {s['warning']} warnings, {s['info']} info "

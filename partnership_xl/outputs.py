@@ -8,9 +8,13 @@ pathlib and ``os.replace`` only, no locking calls, no hard-coded separators.
 
 from __future__ import annotations
 
+import errno
+import gc
 import os
 import secrets
+import sys
 import time
+import traceback
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -67,7 +71,20 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
 
     The temporary file (``~pxl-....<suffix>``) is removed on any exception, KeyboardInterrupt
     included, and the exception re-raised: ``target`` is then exactly as it was. An unwritable
-    folder, or a target that cannot be replaced because it is open in Excel, is an OutputError.
+    folder, a full disk, or a target that cannot be replaced because it is open in Excel, is an
+    OutputError.
+    """
+    target = Path(target)
+    commit(stage(target, write), target)
+
+
+def stage(target: Path, write: Callable[[Path], None]) -> Path:
+    """Write ``write(tmp)`` to a temporary file beside ``target`` and return it, whole and on disk.
+
+    The first half of :func:`write_atomically`, for a run with several outputs: stage each, then
+    :func:`commit` them all, so that one that cannot be written (a full disk) leaves none changed.
+    On any failure the temporary file is removed; a full disk is an OutputError saying so, and
+    whatever the writer left open on the file is closed quietly (no "Exception ignored" traceback).
     """
     target = Path(target)
     _check_folder(target)
@@ -81,12 +98,70 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
         write(tmp)
         if tmp.stat().st_size == 0:
             raise OutputError(f"Writing {target.name} produced an empty file, so the previous version was kept: run again, and report the problem if it happens again.")
-        _flush_to_disk(tmp)
+        _flush_to_disk(tmp, target)
+    except BaseException as exc:
+        _close_what_the_writer_left_open(exc)
+        with suppress(OSError):
+            tmp.unlink()
+        if _is_disk_full(exc):
+            raise disk_full(target) from None
+        raise
+    return tmp
+
+
+def commit(tmp: Path, target: Path) -> None:
+    """Move a file made by :func:`stage` onto ``target`` in one step (removed if that fails)."""
+    try:
         _move_into_place(tmp, target)
     except BaseException:
         with suppress(OSError):
             tmp.unlink()
         raise
+
+
+def discard(tmp: Path) -> None:
+    """Remove a file made by :func:`stage` that will not be committed."""
+    with suppress(OSError):
+        Path(tmp).unlink()
+
+
+def disk_full(target: Path) -> OutputError:
+    """The sentence for an output that did not fit on its drive."""
+    folder = Path(target).parent
+    return OutputError(f"There is not enough space on the drive to write {Path(target).name} in the folder {folder.name or folder}, so nothing was "
+                       f"written or replaced: free some space there (or choose another place with --out or output_dir), then run again.")
+
+
+def _is_disk_full(exc: BaseException | None) -> bool:
+    """A full disk or quota anywhere in the exception's chain (a writer may wrap the OSError)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and (exc.errno in _DISK_FULL or getattr(exc, "winerror", None) in _WINDOWS_DISK_FULL):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_WINDOWS_DISK_FULL = {39, 112}  # ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL
+
+
+def _close_what_the_writer_left_open(exc: BaseException) -> None:
+    """Close the files a failed writer still holds on the temporary file, discarding their errors.
+
+    A writer that fails half-way (openpyxl on a full disk) leaves its ZipFile open in the frames of
+    the traceback; when Python later collects it, closing it fails again and prints "Exception
+    ignored in: ZipFile.__del__" with a traceback after the run's sentence. Clearing those frames
+    collects it now, while the unraisable-exception hook is told to stay quiet; then the temporary
+    file can be removed (on Windows an open file cannot be).
+    """
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _check_folder(path: Path) -> None:
@@ -172,13 +247,21 @@ def _new_temp_file(target: Path) -> Path:
         except PermissionError:
             raise OutputError(f"You do not have permission to write in the folder {folder.name or folder}: ask for write access, or choose another place for {target.name} with --out, then run again.") from None
         except OSError as exc:
+            if _is_disk_full(exc):
+                raise disk_full(target) from None
             raise OutputError(f"{target.name} could not be written in the folder {folder.name or folder} ({exc.strerror or exc}): check that the drive is connected and has space, then run again.") from None
     raise OutputError(f"{target.name} could not be written: no temporary file could be made in the folder {folder.name or folder}; remove old {TEMP_PREFIX}* files there, then run again.")
 
 
-def _flush_to_disk(tmp: Path) -> None:
-    with suppress(OSError), open(tmp, "r+b") as fh:
-        os.fsync(fh.fileno())
+def _flush_to_disk(tmp: Path, target: Path) -> None:
+    # A network drive may report a full disk only here. Other fsync failures (a file system that
+    # does not support it) are not a reason to stop: the move is still atomic.
+    try:
+        with open(tmp, "r+b") as fh:
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        if _is_disk_full(exc):
+            raise
 
 
 def _move_into_place(tmp: Path, target: Path) -> None:
@@ -195,4 +278,6 @@ def _move_into_place(tmp: Path, target: Path) -> None:
                 continue
             raise OutputError(f"{target.name} could not be replaced because it is open in another program, probably Excel (or it is read-only): close it in Excel and run again.") from None
         except OSError as exc:
+            if _is_disk_full(exc):
+                raise disk_full(target) from None
             raise OutputError(f"{target.name} could not be written ({exc.strerror or exc}): check that the drive is connected and has space, then run again.") from None
