@@ -206,9 +206,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if settings.output_dir and not folder.is_dir():
         raise PartnershipXLError(f"The output folder '{settings.output_dir}' (output_dir in the settings) does not exist: create it or change the setting.")
     if args.out is not None or args.json is not None:  # refuse an unusable explicit output before the work
-        for explicit in (args.out, args.json):
+        for explicit, option in ((args.out, "--out"), (args.json, "--json")):
             if explicit is not None:
-                resolve_output(explicit, explicit, args.register)
+                resolve_output(explicit, explicit, args.register, option)
         if args.out is not None and not args.no_workbook:
             _must_be_xlsx(args.out, "annotated copy")
             _json_apart(args.json, args.out)
@@ -221,7 +221,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             default = folder / f"{args.register.stem} - checked {as_of.isoformat()}.xlsx"
             workbook_target, note = resolve_output(args.out, default, args.register)
         if args.json is not None:
-            json_target, _ = resolve_output(args.json, args.json, args.register)
+            json_target, _ = resolve_output(args.json, args.json, args.register, "--json")
             _json_apart(json_target, workbook_target)
         losses: list[str] = []
         # The copy, the JSON, the history and the summary need the findings and scores only: the
@@ -232,7 +232,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             import json
 
             data = json.dumps(result.as_json(), ensure_ascii=False, indent=2)
-            json_tmp = stage(json_target, lambda tmp: tmp.write_text(data, encoding="utf-8"))
+            json_tmp = stage(json_target, lambda tmp: tmp.write_text(data, encoding="utf-8"), "--json")
         try:
             if workbook_target is not None:
                 from .annotate import write_annotated

@@ -28,8 +28,11 @@ _NOT_A_FILE = ("The output {name} is not an ordinary file (it is a device or a p
 _MAX_NUMBERED = 99  # "<stem> (2).xlsx" ... "<stem> (99).xlsx"
 
 
-def resolve_output(out: Path | None, default: Path, register: Path) -> tuple[Path, str | None]:
+def resolve_output(out: Path | None, default: Path, register: Path, option: str = "--out") -> tuple[Path, str | None]:
     """The file to write and, when it is not the one asked for, a sentence saying why.
+
+    ``option`` is the command-line option that named ``out`` (``--out``, ``--json``), for the
+    sentences that tell the user to choose another name.
 
     With an explicit ``out`` (``--out``) it is that file or an :class:`OutputError`: it must not
     be the register, a folder, in a missing folder, or open in Excel. With no ``out``, ``default``
@@ -38,21 +41,23 @@ def resolve_output(out: Path | None, default: Path, register: Path) -> tuple[Pat
     """
     if out is not None:
         out = Path(out)
+        _check_name_length(out, explicit=True, option=option)
         if _same_file(out, register):
-            raise OutputError(f"The output {out.name} is the register itself, which is never overwritten: choose another file name with --out, then run again.")
+            raise OutputError(f"The output {out.name} is the register itself, which is never overwritten: choose another file name with {option}, then run again.")
         if out.is_dir():
-            raise OutputError(f"The output {out.name} is a folder: give a file name inside it with --out (for example {Path(out.name) / 'results.xlsx'}), then run again.")
+            raise OutputError(f"The output {out.name} is a folder: give a file name inside it with {option} (for example {Path(out.name) / ('results' + (out.suffix or '.xlsx'))}), then run again.")
         if out.exists() and not out.is_file():
             raise OutputError(_NOT_A_FILE.format(name=out.name))
         _check_folder(out)
         who = lock_owner(out)
         if who is not None:
-            raise OutputError(f"The output {out.name} is open in Excel{_by(who)}: close it in Excel (or choose another file name with --out), then run again.")
+            raise OutputError(f"The output {out.name} is open in Excel{_by(who)}: close it in Excel (or choose another file name with {option}), then run again.")
         if not _replaceable(out):
-            raise OutputError(f"The output {out.name} cannot be replaced because it is open in another program, probably Excel, or is read-only: close it (or choose another file name with --out), then run again.")
+            raise OutputError(f"The output {out.name} cannot be replaced because it is open in another program, probably Excel, or is read-only: close it (or choose another file name with {option}), then run again.")
         return out, None
 
     default = Path(default)
+    _check_name_length(default, explicit=False)
     _check_folder(default)
     first_reason = None
     for number in range(1, _MAX_NUMBERED + 1):
@@ -66,19 +71,19 @@ def resolve_output(out: Path | None, default: Path, register: Path) -> tuple[Pat
     raise OutputError(f"{default.name} {first_reason}, and so are the numbered names beside it up to ({_MAX_NUMBERED}): close them in Excel or choose a file name with --out, then run again.")
 
 
-def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(target: Path, write: Callable[[Path], None], option: str = "--out") -> None:
     """Call ``write(tmp)`` on a temporary file beside ``target``, then move it onto ``target``.
 
     The temporary file (``~pxl-....<suffix>``) is removed on any exception, KeyboardInterrupt
     included, and the exception re-raised: ``target`` is then exactly as it was. An unwritable
     folder, a full disk, or a target that cannot be replaced because it is open in Excel, is an
-    OutputError.
+    OutputError; its sentence names ``option`` as the way to choose another place.
     """
     target = Path(target)
-    commit(stage(target, write), target)
+    commit(stage(target, write, option), target)
 
 
-def stage(target: Path, write: Callable[[Path], None]) -> Path:
+def stage(target: Path, write: Callable[[Path], None], option: str = "--out") -> Path:
     """Write ``write(tmp)`` to a temporary file beside ``target`` and return it, whole and on disk.
 
     The first half of :func:`write_atomically`, for a run with several outputs: stage each, then
@@ -93,7 +98,7 @@ def stage(target: Path, write: Callable[[Path], None]) -> Path:
     if target.exists() and not target.is_file():  # a device or a pipe: moving a file onto it would replace it
         raise OutputError(_NOT_A_FILE.format(name=target.name))
     _sweep_stale_temps(target)
-    tmp = _new_temp_file(target)
+    tmp = _new_temp_file(target, option)
     try:
         write(tmp)
         if tmp.stat().st_size == 0:
@@ -164,6 +169,28 @@ def _close_what_the_writer_left_open(exc: BaseException) -> None:
         sys.unraisablehook = hook
 
 
+NAME_MAX = 255  # characters in one file name: Windows (NTFS, SMB shares) and, in bytes, Linux and macOS
+
+
+def name_too_long(name: str) -> bool:
+    """Is ``name`` longer than a file name can be (255 characters on Windows, 255 bytes elsewhere)?"""
+    size = len(name.encode("utf-16-le", "surrogatepass")) // 2 if os.name == "nt" else len(os.fsencode(name))
+    return size > NAME_MAX
+
+
+def _check_name_length(path: Path, explicit: bool, option: str = "--out") -> None:
+    name = path.name
+    if not name_too_long(name):
+        return
+    shown = name[:40].rstrip() + "…"
+    if explicit:
+        raise OutputError(f"The output name '{shown}' is {len(name)} characters long, more than the {NAME_MAX} a file name can have: "
+                          f"give a shorter name with {option}, then run again.")
+    raise OutputError(f"The output name '{shown}' would be {len(name)} characters long, more than the {NAME_MAX} a file name can have, "
+                      f"because the register's own name is so long: rename the register to something shorter, or name the output with --out "
+                      f"(or choose its folder with output_dir in the settings), then run again.")
+
+
 def _check_folder(path: Path) -> None:
     folder = path.parent
     if folder.is_dir():
@@ -232,7 +259,7 @@ def _sweep_stale_temps(target: Path) -> None:
                 old.unlink()
 
 
-def _new_temp_file(target: Path) -> Path:
+def _new_temp_file(target: Path, option: str = "--out") -> Path:
     # os.open with 0o666 lets the umask decide the permissions, as for any file the user saves
     # (tempfile.mkstemp would make it private to the user, wrong on a shared drive).
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -245,8 +272,10 @@ def _new_temp_file(target: Path) -> Path:
         except FileExistsError:
             continue
         except PermissionError:
-            raise OutputError(f"You do not have permission to write in the folder {folder.name or folder}: ask for write access, or choose another place for {target.name} with --out, then run again.") from None
+            raise OutputError(f"You do not have permission to write in the folder {folder.name or folder}: ask for write access, or choose another place for {target.name} with {option}, then run again.") from None
         except OSError as exc:
+            if exc.errno == errno.EROFS:
+                raise OutputError(f"The folder {folder.name or folder} is on a read-only drive, so {target.name} cannot be written there: choose another place for {target.name} with {option}, then run again.") from None
             if _is_disk_full(exc):
                 raise disk_full(target) from None
             raise OutputError(f"{target.name} could not be written in the folder {folder.name or folder} ({exc.strerror or exc}): check that the drive is connected and has space, then run again.") from None

@@ -11,6 +11,7 @@ directory plus the first bytes of each part. :func:`lock_owner` says who has a f
 from __future__ import annotations
 
 import codecs
+import errno
 import re
 import stat
 import struct
@@ -584,7 +585,9 @@ def lock_owner(path: Path) -> str | None:
                 continue
             with open(owner, "rb") as fh:
                 data = fh.read(512)
-        except OSError:
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:  # the ~$ name is longer than a file name can be: it cannot exist
+                continue
             return "someone"
         return _owner_name(data) or "someone"
     return None
