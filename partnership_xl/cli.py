@@ -305,6 +305,10 @@ def _report(args: argparse.Namespace, kind: str) -> int:
     if args.previous is not None and _same_file(args.out, args.previous):  # never overwrite last year's register either
         raise OutputError(f"The output {args.out.name} is the previous register given with --previous, which is never overwritten: choose another file name with --out, then run again.")
     _must_be_xlsx(args.out, f"{kind} workbook")
+    if args.previous is not None and not args.previous.exists():
+        from .safety import not_found
+
+        raise not_found(args.previous, "The --previous register")
     progress = Progress(enabled=not args.quiet)
     with progress:
         result = _check(args, args.register, settings, as_of, progress)
@@ -312,7 +316,10 @@ def _report(args: argparse.Namespace, kind: str) -> int:
         if args.previous is not None:
             from .engine import check
 
-            previous = check(args.previous, _settings(args, args.previous), as_of, progress=progress)
+            try:
+                previous = check(args.previous, _settings(args, args.previous), as_of, progress=progress)
+            except PartnershipXLError as exc:  # say which of the two registers it is
+                raise PartnershipXLError(f"The --previous register cannot be used: {exc}") from None
         with progress.stage(f"Writing the {kind} workbook"):
             if kind == "scrutiny":
                 from .history import HISTORY_NAME, read_history

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import os
 import re
 import stat
 import struct
@@ -19,7 +20,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from html import unescape
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from . import extent
@@ -74,7 +76,7 @@ def inspect_register(path: Path, limits: Limits = Limits(), oversized: list[Over
     try:
         st = path.stat()
     except (FileNotFoundError, NotADirectoryError):
-        raise RegisterNotFound(f"{name} was not found: check the file name and the folder, then run again.") from None
+        raise not_found(path) from None
     except OSError as exc:
         raise _unreadable(name, exc) from None
     if stat.S_ISDIR(st.st_mode):
@@ -95,6 +97,33 @@ def inspect_register(path: Path, limits: Limits = Limits(), oversized: list[Over
     except OSError as exc:
         raise _unreadable(name, exc) from None
     raise NotAWorkbook(f"{name} is not an Excel workbook{_describe(head)}: {_RESAVE}.")
+
+
+def not_found(path: Path, what: str = "", exists: Callable[[PurePath], bool] = os.path.exists) -> RegisterNotFound:
+    """The sentence for a file that is not there: the path as given, and what is missing on the way.
+
+    ``what`` names the file's role (``"The --previous register"``). A missing folder or drive is
+    named as such: an unmapped ``W:`` in a scheduled task's log says the drive does not exist.
+    """
+    shown = str(path)
+    subject = f"{what} {shown}" if what else shown
+    return RegisterNotFound(f"{subject} was not found: {missing_part(path, exists)}, then run again.")
+
+
+def missing_part(path: PurePath, exists: Callable[[PurePath], bool] = os.path.exists) -> str:
+    """What is missing on the way to ``path``, as the middle of a sentence."""
+    parent = path.parent
+    if str(parent) in ("", ".") or exists(parent):
+        where = f"the folder {parent}" if str(parent) not in ("", ".") else f"the current folder ({Path.cwd()})"
+        return f"there is no file called {path.name} in {where}; check the file name and the folder"
+    ancestors = [p for p in reversed(path.parents) if str(p) not in ("", ".")]  # the drive or root first
+    missing = next((p for p in ancestors if not exists(p)), parent)
+    if path.drive and str(missing) in (path.anchor, path.drive):
+        if path.drive.startswith(("\\\\", "//")):
+            return f"the network share {path.drive} cannot be reached; check the network connection and the server's name"
+        return (f"the drive {path.drive} does not exist on this computer (a drive letter mapped in your own session is not seen by a "
+                f"scheduled task set to run whether you are logged on or not: use the drive's \\\\server\\share path instead)")
+    return f"the folder {missing} does not exist; check the path"
 
 
 def _unreadable(name: str, exc: OSError) -> PartnershipXLError:

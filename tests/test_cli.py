@@ -198,3 +198,22 @@ def test_an_as_of_outside_excels_dates_is_one_sentence(tmp_path, capsys, as_of):
     rc = cli.main(["validate", str(path), "--no-workbook", "--as-of", as_of])
     err = capsys.readouterr().err
     assert rc == 2 and "outside the dates Excel holds" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["scrutiny", "risks"])
+def test_a_missing_previous_register_is_named_as_the_previous_one(tmp_path, capsys, command):
+    """Was: "nothere.xlsx was not found", which read as if the register itself were missing."""
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    rc = cli.main([command, str(path), "--out", str(tmp_path / "out.xlsx"), "--previous", str(tmp_path / "nothere.xlsx")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1
+    assert f"The --previous register {tmp_path / 'nothere.xlsx'} was not found: there is no file called nothere.xlsx" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+def test_an_unusable_previous_register_is_named_as_the_previous_one(tmp_path, capsys):
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    (tmp_path / "last year.xlsx").write_text("Ref,Name\n", encoding="utf-8")
+    rc = cli.main(["risks", str(path), "--out", str(tmp_path / "out.xlsx"), "--previous", str(tmp_path / "last year.xlsx")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and err.startswith("partnership-xl: The --previous register cannot be used: last year.xlsx is not an Excel workbook")

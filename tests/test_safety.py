@@ -88,12 +88,43 @@ def test_expected_names_real_exception_classes():
 
 # --- path, size and magic bytes -----------------------------------------------------------------
 
-def test_missing_file(tmp_path):
-    refused(tmp_path / "Register.xlsx", errors.RegisterNotFound, "was not found")
+def not_found_sentence(path: Path) -> str:
+    with pytest.raises(errors.RegisterNotFound) as caught:
+        inspect_register(path, Limits())
+    message = str(caught.value)
+    assert "\n" not in message and message.endswith("then run again.")
+    return message
+
+
+def test_missing_file_names_the_path_as_given_and_the_folder_tried(tmp_path):
+    """Was: "Register.xlsx was not found", whatever folder or drive was tried (issue 14)."""
+    message = not_found_sentence(tmp_path / "Register.xlsx")
+    assert message.startswith(f"{tmp_path / 'Register.xlsx'} was not found: there is no file called Register.xlsx in the folder {tmp_path}")
+
+
+def test_missing_file_in_the_current_folder_names_that_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert f"nothere.xlsx was not found: there is no file called nothere.xlsx in the current folder ({tmp_path})" in not_found_sentence(Path("nothere.xlsx"))
 
 
 def test_missing_folder_on_the_way(tmp_path):
-    refused(tmp_path / "No such folder" / "Register.xlsx", errors.RegisterNotFound, "was not found")
+    message = not_found_sentence(tmp_path / "No such folder" / "Deeper" / "Register.xlsx")
+    assert f"was not found: the folder {tmp_path / 'No such folder'} does not exist" in message
+
+
+@pytest.mark.parametrize("path, present, fragment", [
+    (r"W:\PUBLIC\Partnership Register.xlsx", set(), "the drive W: does not exist on this computer"),
+    (r"W:\PUBLIC\Partnership Register.xlsx", {"W:\\"}, "the folder W:\\PUBLIC does not exist"),
+    (r"W:\PUBLIC\Partnership Register.xlsx", {"W:\\", "W:\\PUBLIC"}, "there is no file called Partnership Register.xlsx in the folder W:\\PUBLIC"),
+    (r"\\SERVER\SHARE\PUBLIC\Register.xlsx", set(), "the network share \\\\SERVER\\SHARE cannot be reached"),
+])
+def test_a_windows_drive_or_share_that_is_not_there(path, present, fragment):
+    """An unmapped W: in a scheduled task's log: the drive is named, with why a task may not see it."""
+    from pathlib import PureWindowsPath
+
+    from partnership_xl.safety import missing_part
+
+    assert fragment in missing_part(PureWindowsPath(path), exists=lambda p: str(p) in present)
 
 
 def test_folder(tmp_path):
