@@ -18,9 +18,9 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
-from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import BinaryIO
 

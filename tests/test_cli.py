@@ -62,7 +62,7 @@ def test_quiet_prints_one_line(tmp_path, capsys):
 
 @pytest.mark.parametrize("args, fragment", [
     (["--as-of", "25/11/2026"], "YYYY-MM-DD"),
-    (["--config", "missing.toml"], "does not exist"),
+    (["--config", "missing.toml"], "missing.toml was not found"),
 ])
 def test_bad_options_exit_2_with_a_sentence(tmp_path, capsys, args, fragment):
     path = write_register(tmp_path / "r.xlsx", [row()])
