@@ -21,17 +21,26 @@ EPILOG = "Exit codes: 0 no error findings, 1 error findings, 2 the input or the 
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with a usage mistake told in one plain sentence (exit 2) instead of a usage block."""
+    """argparse, with a usage mistake told in one plain sentence (exit 2) instead of a usage block.
+
+    Options are never abbreviated (``--as`` is not ``--as-of``): a mistyped option is refused
+    with the option it looks like, rather than guessed.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"partnership-xl: {_usage_sentence(self.prog, message)}\n")
+        options = [o for action in self._actions for o in action.option_strings if o.startswith("--")]
+        self.exit(2, f"partnership-xl: {_usage_sentence(self.prog, message, options)}\n")
 
 
-def _usage_sentence(prog: str, message: str) -> str:
+def _usage_sentence(prog: str, message: str, options: list[str] = ()) -> str:
     """argparse's complaint as one sentence an officer can act on."""
     help_ = f"run '{prog} --help' to see how to use it, then run again."
     if m := re.fullmatch(r"unrecognized arguments: (.*)", message):
-        return f"'{prog}' does not take {m.group(1)}: {help_}"
+        return f"'{prog}' does not take {m.group(1)}{_did_you_mean(m.group(1).split(), options)}: {help_}"
     if m := re.fullmatch(r"the following arguments are required: (.*)", message):
         return f"'{prog}' needs {m.group(1).replace('COMMAND', 'a command (validate, scrutiny, risks, template, rules or init)')}: {help_}"
     if m := re.fullmatch(r"argument COMMAND: invalid choice: (.*?) \(choose from .*\)", message):
@@ -41,10 +50,23 @@ def _usage_sentence(prog: str, message: str) -> str:
     return f"{message[:1].upper()}{message[1:]} ('{prog}'): {help_}"
 
 
+def _did_you_mean(arguments: list[str], options: list[str]) -> str:
+    """" (did you mean --as-of?)" for the first unknown option that looks like one of ``options``."""
+    import difflib
+
+    for argument in arguments:
+        if argument.startswith("-"):
+            typed = "--" + argument.lstrip("-").split("=")[0]
+            close = [o for o in options if o.startswith(typed) and len(typed) >= 4] or difflib.get_close_matches(typed, options, n=1, cutoff=0.72)
+            if close:
+                return f" (did you mean {close[0]}?)"
+    return ""
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--config", type=Path, metavar="FILE", help="settings file (default: partnership-xl.toml beside the register)")
-    common.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date every date rule uses (default: today)")
+    common.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date every date rule uses, as YYYY-MM-DD or DD/MM/YYYY (default: today)")
     common.add_argument("--quiet", action="store_true", help="print one line (for a scheduled task's log)")
     common.add_argument("--debug", action="store_true", help="show the full error behind a failure")
 
@@ -102,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         _as_of(args)  # a bad --as-of is refused by every command, even those that use no dates
+        _note_unused_options(args)
         return _COMMANDS[args.command](args)
     except PartnershipXLError as exc:
         _err(str(exc), args)
@@ -124,6 +147,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+#: The options every command takes (SPEC §6) that some commands have no use for, and why.
+_NO_EFFECT = {
+    "rules": {"config": "the catalogue is the same whatever the settings", "as_of": "the catalogue is the same on every date"},
+    "template": {"as_of": "the blank register holds no dates"},
+    "init": {"config": "init writes a fresh settings file with every default", "as_of": "settings do not depend on a date"},
+}
+
+
+def _note_unused_options(args: argparse.Namespace) -> None:
+    """Say on stderr, in one line each, that an option given to a command that ignores it had no effect."""
+    for dest, why in _NO_EFFECT.get(args.command, {}).items():
+        if getattr(args, dest, None) is not None:
+            print(f"partnership-xl: note: --{dest.replace('_', '-')} has no effect on '{args.command}' ({why}), so it was ignored.", file=sys.stderr)
+
+
 def _err(message: str, args: argparse.Namespace) -> None:
     if getattr(args, "debug", False) and sys.exc_info()[0] is not None:
         import traceback
@@ -132,13 +170,23 @@ def _err(message: str, args: argparse.Namespace) -> None:
     print(f"partnership-xl: {message}", file=sys.stderr)
 
 
+_DAY_FIRST = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
+
+
 def _as_of(args: argparse.Namespace) -> date:
+    """--as-of as a date: YYYY-MM-DD, or day first (25/11/2026, 25.11.2026) as every output prints dates."""
     if not args.as_of:
         return date.today()
     try:
-        as_of = date.fromisoformat(args.as_of)
+        day_first = _DAY_FIRST.fullmatch(args.as_of)
+        if day_first:
+            as_of = date(int(day_first.group(3)), int(day_first.group(2)), int(day_first.group(1)))
+        elif re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", args.as_of):
+            as_of = date.fromisoformat(args.as_of.strip())
+        else:
+            raise ValueError(args.as_of)
     except ValueError:
-        raise PartnershipXLError(f"--as-of '{args.as_of}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31.") from None
+        raise PartnershipXLError(f"--as-of '{args.as_of}' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY, e.g. 2026-03-31 or 31/03/2026.") from None
     if not 1900 <= as_of.year <= 9998:  # Excel's dates; the rules count months and days either side of it
         raise PartnershipXLError(f"--as-of '{args.as_of}' is outside the dates Excel holds: give a date from 1900-01-01 to 9998-12-31, e.g. 2026-03-31.")
     return as_of
