@@ -98,20 +98,54 @@ _VALUED_CELLS = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 62}  # BrtCellRk ... BrtFmlaErr
 _BUNDLE_SHEET = 0x009C  # BrtBundleSh in workbook.bin: the sheet's relationship id and name
 
 
-def xlsb_extent(fh: BinaryIO) -> tuple[int, int] | None:
-    """(last row, last column) holding a value, 1-based, in a worksheet part; None when it holds none.
+def xlsb_extent(fh: BinaryIO) -> tuple[tuple[int, int] | None, bool]:
+    """((last row, last column) holding a value, 1-based, or None), and whether the part is damaged.
 
-    Blank cells (formatting only) are not counted: calamine does not place them either.
+    Blank cells (formatting only) are not counted: calamine does not place them either. Damaged
+    means a record or a string in it runs past its end, which calamine reads as a panic.
     """
     high_row = high_col = 0
     row = 0
-    for kind, head in _records(fh):
+    damaged = False
+    for kind, head in _records(fh, keep=_STRING_AT):
+        if kind is None or _bad_strings(kind, head):
+            damaged = True
+            break
         if kind == _ROW_HEADER and len(head) >= 4:
             row = struct.unpack_from("<I", head)[0] + 1
         elif kind in _VALUED_CELLS and len(head) >= 4:
             high_col = max(high_col, struct.unpack_from("<I", head)[0] + 1)
             high_row = max(high_row, row)
-    return (high_row, high_col) if high_col else None
+    return ((high_row, high_col) if high_col else None), damaged
+
+
+def xlsb_damaged(fh: BinaryIO) -> bool:
+    """Does any record of a binary part (workbook.bin, sharedStrings.bin...) run past its end?"""
+    return any(kind is None or _bad_strings(kind, head) for kind, head in _records(fh, keep=_STRING_AT))
+
+
+# Records whose text calamine slices by the length written before it: (offset of the first
+# string, how many strings follow). BrtBundleSh (sheet), BrtCellSt, BrtFmlaString, BrtSSTItem.
+_STRINGS = {156: (8, 2), 6: (8, 1), 8: (8, 1), 19: (1, 1)}
+_STRING_AT = 1 << 16  # bytes of each record kept for the checks (strings are far shorter)
+
+
+def _bad_strings(kind: int, payload: bytes) -> bool:
+    where = _STRINGS.get(kind)
+    if where is None or len(payload) >= _STRING_AT:
+        return False
+    at = where[0]
+    for _ in range(where[1]):
+        if at + 4 > len(payload):
+            return True
+        count = struct.unpack_from("<I", payload, at)[0]
+        if count == 0xFFFFFFFF and kind == 156:  # a nullable string left empty
+            at += 4
+            continue
+        at += 4 + 2 * count
+        if at > len(payload):
+            return True
+    return False
 
 
 def xlsb_sheet_names(workbook_bin: bytes, rels: str) -> dict[str, str]:
@@ -126,6 +160,8 @@ def xlsb_sheet_names(workbook_bin: bytes, rels: str) -> dict[str, str]:
             targets[rid.group(1)] = path.lstrip("/") if path.startswith("/") else "xl/" + path
     names = {}
     for kind, payload in _records(io.BytesIO(workbook_bin), keep=4096):
+        if kind is None:
+            break
         if kind == _BUNDLE_SHEET and len(payload) >= 12:
             rid, at = _wide_string(payload, 8)
             sheet, _ = _wide_string(payload, at)
@@ -144,10 +180,11 @@ def _wide_string(data: bytes, at: int) -> tuple[str, int]:
     return data[at + 4:end].decode("utf-16-le", errors="replace"), end
 
 
-def _records(fh: BinaryIO, keep: int = 8) -> Iterator[tuple[int, bytes]]:
+def _records(fh: BinaryIO, keep: int = 8) -> Iterator[tuple[int | None, bytes]]:
     """(record type, its first ``keep`` bytes) for each record; the rest of each record is skipped.
 
-    Ends quietly at a record cut short: the reader then says the file is damaged.
+    A record cut short (its header, or its size running past the end) ends the walk with
+    ``(None, b"")``.
     """
     buffer, at = b"", 0
 
@@ -160,16 +197,17 @@ def _records(fh: BinaryIO, keep: int = 8) -> Iterator[tuple[int, bytes]]:
             buffer, at = buffer[at:] + more, 0
         return True
 
-    while fill(2):
+    while fill(1):
+        fill(6)
         kind, at = _varint(buffer, at, 2)
-        if not fill(4) and len(buffer) - at < 1:
-            return
-        size, at = _varint(buffer, at, 4)
+        size, at = _varint(buffer, at, 4) if kind is not None else (None, at)
         if kind is None or size is None:
+            yield None, b""
             return
         fill(min(size, keep))
         head = buffer[at:at + min(size, keep)]
         if len(head) < min(size, keep):
+            yield None, b""
             return
         yield kind, head
         left = size
@@ -181,6 +219,7 @@ def _records(fh: BinaryIO, keep: int = 8) -> Iterator[tuple[int, bytes]]:
             left -= available
             buffer, at = fh.read(1 << 20), 0
             if not buffer:
+                yield None, b""
                 return
 
 

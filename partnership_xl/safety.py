@@ -199,14 +199,24 @@ def _ods_oversized(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], name:
 
 
 def _xlsb_oversized(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], name: str, limits: Limits) -> list[OversizedSheet]:
-    """The worksheets of an Excel binary workbook whose box from A1 to their farthest value is too big."""
+    """The worksheets of an Excel binary workbook whose box from A1 to their farthest value is too big.
+
+    Every binary part is walked record by record first: one whose records or strings run past
+    their end is damaged (python-calamine would panic on it, printing a Rust report).
+    """
     found = []
     names: dict[str, str] | None = None
     for part, info in parts.items():
-        if not (part.startswith("xl/worksheets/") and part.endswith(".bin")):
+        if not (part.startswith("xl/") and part.endswith(".bin")) or part.endswith("vbaproject.bin") or "/printersettings/" in part:
             continue
         with zf.open(info) as fh:
-            far = extent.xlsb_extent(fh)
+            if not part.startswith("xl/worksheets/"):
+                if extent.xlsb_damaged(fh):
+                    raise NotAWorkbook(_DAMAGED.format(name=name))
+                continue
+            far, damaged = extent.xlsb_extent(fh)
+        if damaged:
+            raise NotAWorkbook(_DAMAGED.format(name=name))
         if far is None or far[0] * far[1] <= limits.max_cells:
             continue
         if names is None:

@@ -588,3 +588,20 @@ def test_an_xlsb_with_a_value_in_the_last_cell_is_refused_and_named(tmp_path):
 def test_an_xlsb_formatted_to_the_last_cell_passes(tmp_path):
     """A blank cell record is formatting only: calamine does not place it, so it does not count."""
     assert inspect_register(stray_cells.xlsb(tmp_path / "Register.xlsb", blank_far=True), Limits()) == "xlsb"
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.bin", "xl/worksheets/sheet1.bin"])
+def test_an_xlsb_whose_records_run_past_their_end_is_damaged(tmp_path, part):
+    """Found by the fuzz test: a sheet name's length beyond its record made python-calamine panic
+    ("range end index 4042322172 out of range"), printing a Rust report before the sentence."""
+    path = stray_cells.xlsb(tmp_path / "Register.xlsb", far=None)
+    content = zipfile.ZipFile(path).read(part)
+    path.write_bytes(replace_part(path.read_bytes(), part, content[:5] + b"x" * 1000 + content[5:]))
+    refused(path, errors.NotAWorkbook, "is damaged or incomplete")
+
+
+def test_an_xlsb_cut_short_is_damaged(tmp_path):
+    path = stray_cells.xlsb(tmp_path / "Register.xlsb", far=None)
+    content = zipfile.ZipFile(path).read("xl/worksheets/sheet1.bin")
+    path.write_bytes(replace_part(path.read_bytes(), "xl/worksheets/sheet1.bin", content[: len(content) // 2]))
+    refused(path, errors.NotAWorkbook, "is damaged or incomplete")
