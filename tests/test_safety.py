@@ -590,13 +590,15 @@ def test_an_xlsb_formatted_to_the_last_cell_passes(tmp_path):
     assert inspect_register(stray_cells.xlsb(tmp_path / "Register.xlsb", blank_far=True), Limits()) == "xlsb"
 
 
-@pytest.mark.parametrize("part", ["xl/workbook.bin", "xl/worksheets/sheet1.bin"])
-def test_an_xlsb_whose_records_run_past_their_end_is_damaged(tmp_path, part):
-    """Found by the fuzz test: a sheet name's length beyond its record made python-calamine panic
-    ("range end index 4042322172 out of range"), printing a Rust report before the sentence."""
+@pytest.mark.parametrize("part, text", [("xl/workbook.bin", "rId1"), ("xl/workbook.bin", "Register"), ("xl/worksheets/sheet1.bin", "Ref")])
+def test_an_xlsb_whose_strings_run_past_their_record_is_damaged(tmp_path, part, text):
+    """Found by the fuzz test: a sheet's relationship id longer than its record made python-calamine
+    panic ("range end index 4042322172 out of range"), printing a Rust report before the sentence."""
     path = stray_cells.xlsb(tmp_path / "Register.xlsb", far=None)
     content = zipfile.ZipFile(path).read(part)
-    path.write_bytes(replace_part(path.read_bytes(), part, content[:5] + b"x" * 1000 + content[5:]))
+    string = struct.pack("<I", len(text)) + text.encode("utf-16-le")
+    assert content.count(string) == 1
+    path.write_bytes(replace_part(path.read_bytes(), part, content.replace(string, struct.pack("<I", 0xF0F0F0F0) + string[4:])))
     refused(path, errors.NotAWorkbook, "is damaged or incomplete")
 
 
