@@ -21,17 +21,26 @@ EPILOG = "Exit codes: 0 no error findings, 1 error findings, 2 the input or the 
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with a usage mistake told in one plain sentence (exit 2) instead of a usage block."""
+    """argparse, with a usage mistake told in one plain sentence (exit 2) instead of a usage block.
+
+    Options are never abbreviated (``--as`` is not ``--as-of``): a mistyped option is refused
+    with the option it looks like, rather than guessed.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"partnership-xl: {_usage_sentence(self.prog, message)}\n")
+        options = [o for action in self._actions for o in action.option_strings if o.startswith("--")]
+        self.exit(2, f"partnership-xl: {_usage_sentence(self.prog, message, options)}\n")
 
 
-def _usage_sentence(prog: str, message: str) -> str:
+def _usage_sentence(prog: str, message: str, options: list[str] = ()) -> str:
     """argparse's complaint as one sentence an officer can act on."""
     help_ = f"run '{prog} --help' to see how to use it, then run again."
     if m := re.fullmatch(r"unrecognized arguments: (.*)", message):
-        return f"'{prog}' does not take {m.group(1)}: {help_}"
+        return f"'{prog}' does not take {m.group(1)}{_did_you_mean(m.group(1).split(), options)}: {help_}"
     if m := re.fullmatch(r"the following arguments are required: (.*)", message):
         return f"'{prog}' needs {m.group(1).replace('COMMAND', 'a command (validate, scrutiny, risks, template, rules or init)')}: {help_}"
     if m := re.fullmatch(r"argument COMMAND: invalid choice: (.*?) \(choose from .*\)", message):
@@ -41,10 +50,23 @@ def _usage_sentence(prog: str, message: str) -> str:
     return f"{message[:1].upper()}{message[1:]} ('{prog}'): {help_}"
 
 
+def _did_you_mean(arguments: list[str], options: list[str]) -> str:
+    """" (did you mean --as-of?)" for the first unknown option that looks like one of ``options``."""
+    import difflib
+
+    for argument in arguments:
+        if argument.startswith("-"):
+            typed = "--" + argument.lstrip("-").split("=")[0]
+            close = [o for o in options if o.startswith(typed) and len(typed) >= 4] or difflib.get_close_matches(typed, options, n=1, cutoff=0.72)
+            if close:
+                return f" (did you mean {close[0]}?)"
+    return ""
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--config", type=Path, metavar="FILE", help="settings file (default: partnership-xl.toml beside the register)")
-    common.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date every date rule uses (default: today)")
+    common.add_argument("--as-of", metavar="YYYY-MM-DD", help="the date every date rule uses, as YYYY-MM-DD or DD/MM/YYYY (default: today)")
     common.add_argument("--quiet", action="store_true", help="print one line (for a scheduled task's log)")
     common.add_argument("--debug", action="store_true", help="show the full error behind a failure")
 
@@ -123,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         _as_of(args)  # a bad --as-of is refused by every command, even those that use no dates
+        _note_unused_options(args)
         return _COMMANDS[args.command](args)
     except PartnershipXLError as exc:
         _err(str(exc), args)
@@ -145,6 +168,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+#: The options every command takes (SPEC §6) that some commands have no use for, and why.
+_NO_EFFECT = {
+    "rules": {"config": "the catalogue is the same whatever the settings", "as_of": "the catalogue is the same on every date"},
+    "template": {"as_of": "the blank register holds no dates"},
+    "init": {"config": "init writes a fresh settings file with every default", "as_of": "settings do not depend on a date"},
+}
+
+
+def _note_unused_options(args: argparse.Namespace) -> None:
+    """Say on stderr, in one line each, that an option given to a command that ignores it had no effect."""
+    for dest, why in _NO_EFFECT.get(args.command, {}).items():
+        if getattr(args, dest, None) is not None:
+            print(f"partnership-xl: note: --{dest.replace('_', '-')} has no effect on '{args.command}' ({why}), so it was ignored.", file=sys.stderr)
+
+
 def _err(message: str, args: argparse.Namespace) -> None:
     if getattr(args, "debug", False) and sys.exc_info()[0] is not None:
         import traceback
@@ -153,13 +191,23 @@ def _err(message: str, args: argparse.Namespace) -> None:
     print(f"partnership-xl: {message}", file=sys.stderr)
 
 
+_DAY_FIRST = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
+
+
 def _as_of(args: argparse.Namespace) -> date:
+    """--as-of as a date: YYYY-MM-DD, or day first (25/11/2026, 25.11.2026) as every output prints dates."""
     if not args.as_of:
         return date.today()
     try:
-        as_of = date.fromisoformat(args.as_of)
+        day_first = _DAY_FIRST.fullmatch(args.as_of)
+        if day_first:
+            as_of = date(int(day_first.group(3)), int(day_first.group(2)), int(day_first.group(1)))
+        elif re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", args.as_of):
+            as_of = date.fromisoformat(args.as_of.strip())
+        else:
+            raise ValueError(args.as_of)
     except ValueError:
-        raise PartnershipXLError(f"--as-of '{args.as_of}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31.") from None
+        raise PartnershipXLError(f"--as-of '{args.as_of}' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY, e.g. 2026-03-31 or 31/03/2026.") from None
     if not 1900 <= as_of.year <= 9998:  # Excel's dates; the rules count months and days either side of it
         raise PartnershipXLError(f"--as-of '{args.as_of}' is outside the dates Excel holds: give a date from 1900-01-01 to 9998-12-31, e.g. 2026-03-31.")
     return as_of
@@ -222,7 +270,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the register; write the annotated copy, JSON and a history line; print a summary."""
-    from .outputs import resolve_output, write_atomically
+    from .outputs import commit, discard, resolve_output, stage
     from .progress import Progress
 
     as_of = _as_of(args)
@@ -231,9 +279,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if settings.output_dir and not folder.is_dir():
         raise PartnershipXLError(f"The output folder '{settings.output_dir}' (output_dir in the settings) does not exist: create it or change the setting.")
     if args.out is not None or args.json is not None:  # refuse an unusable explicit output before the work
-        for explicit in (args.out, args.json):
+        for explicit, option in ((args.out, "--out"), (args.json, "--json")):
             if explicit is not None:
-                resolve_output(explicit, explicit, args.register)
+                resolve_output(explicit, explicit, args.register, option)
         if args.out is not None and not args.no_workbook:
             from .annotate import copy_suffix
 
@@ -250,22 +298,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
             default = folder / f"{args.register.stem} - checked {as_of.isoformat()}{copy_suffix(args.register)}"
             workbook_target, note = resolve_output(args.out, default, args.register)
         if args.json is not None:
-            json_target, _ = resolve_output(args.json, args.json, args.register)
+            json_target, _ = resolve_output(args.json, args.json, args.register, "--json")
             _json_apart(json_target, workbook_target)
         losses: list[str] = []
-        if workbook_target is not None:
-            from .annotate import write_annotated
-
-            # The copy, the JSON, the history and the summary need the findings and scores only: the
-            # cell values and the typed table (about 200 MB of the peak at 100,000 rows) go first.
-            result.table = result.register.raw = None
-            with progress.stage("Writing the annotated copy"):
-                losses = write_annotated(result, workbook_target)
-        if json_target is not None:
+        # The copy, the JSON, the history and the summary need the findings and scores only: the
+        # cell values and the typed table (about 200 MB of the peak at 100,000 rows) go first.
+        result.table = result.register.raw = None
+        json_tmp = None
+        if json_target is not None:  # staged first, moved into place only once the copy is written too
             import json
 
             data = json.dumps(result.as_json(), ensure_ascii=False, indent=2)
-            write_atomically(json_target, lambda tmp: tmp.write_text(data, encoding="utf-8"))
+            json_tmp = stage(json_target, lambda tmp: tmp.write_text(data, encoding="utf-8"), "--json")
+        try:
+            if workbook_target is not None:
+                from .annotate import write_annotated
+
+                with progress.stage("Writing the annotated copy"):
+                    losses = write_annotated(result, workbook_target)
+        except BaseException:
+            if json_tmp is not None:
+                discard(json_tmp)
+            raise
+        if json_tmp is not None:
+            commit(json_tmp, json_target)
     from .history import append_history
 
     history = append_history(result, folder) if folder.is_dir() else None
@@ -283,7 +339,7 @@ def _print_validate(args, result, workbook, json_target, note, losses, history) 
     if note:
         notes.append(note)
     if history is None:
-        notes.append("Note: the run history was not updated (its file is open in Excel or the folder is read-only).")
+        notes.append("Note: the run history was not updated (its file is open in Excel, or its folder is read-only or full).")
     if args.quiet:
         where = f" -> {'; '.join(outputs)}" if outputs else ""
         print(f"{result.register.path.name}: {s['partnerships']} partnerships, {s['error']} errors, {s['warning']} warnings, {s['info']} info "
@@ -326,6 +382,10 @@ def _report(args: argparse.Namespace, kind: str) -> int:
     if args.previous is not None and _same_file(args.out, args.previous):  # never overwrite last year's register either
         raise OutputError(f"The output {args.out.name} is the previous register given with --previous, which is never overwritten: choose another file name with --out, then run again.")
     _must_be_xlsx(args.out, f"{kind} workbook")
+    if args.previous is not None and not args.previous.exists():
+        from .safety import not_found
+
+        raise not_found(args.previous, "The --previous register")
     progress = Progress(enabled=not args.quiet)
     with progress:
         result = _check(args, args.register, settings, as_of, progress)
@@ -333,7 +393,10 @@ def _report(args: argparse.Namespace, kind: str) -> int:
         if args.previous is not None:
             from .engine import check
 
-            previous = check(args.previous, _settings(args, args.previous), as_of, progress=progress)
+            try:
+                previous = check(args.previous, _settings(args, args.previous), as_of, progress=progress)
+            except PartnershipXLError as exc:  # say which of the two registers it is
+                raise PartnershipXLError(f"The --previous register cannot be used: {exc}") from None
         with progress.stage(f"Writing the {kind} workbook"):
             if kind == "scrutiny":
                 from .history import HISTORY_NAME, read_history

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from . import tomlwords
 from .errors import ConfigError
 from .fields import choice_fields, choice_index, choice_key, fields_by_name
 
@@ -128,34 +129,50 @@ def load_settings(path: Path | None) -> Settings:
         return Settings()
     try:
         text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"The settings file {path.name} does not exist: check the --config path, or run 'partnership-xl init' to make one.") from None
+    except (FileNotFoundError, NotADirectoryError):
+        from .safety import missing_part
+
+        raise ConfigError(f"The settings file {path} was not found: {missing_part(path)} (or run 'partnership-xl init' to make one), then run again.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"The settings file {path} is a folder: give the path of the .toml file inside it with --config, then run again.") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"The settings file {path.name} cannot be read ({exc.__class__.__name__}): save it as plain UTF-8 text.") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"The settings file {path.name} is not valid TOML ({exc}): fix that line, or run 'partnership-xl init' for a fresh one.") from None
-    return settings_from_dict(data, source=path.name)
+        raise ConfigError(tomlwords.toml_error_sentence(exc, text, path.name)) from None
+    misread = tomlwords.windows_path_fix(text, path.name)  # "W:\new folder" parses, as a line break
+    if misread:
+        raise ConfigError(misread)
+    return settings_from_dict(data, source=path.name, text=text)
 
 
-def settings_from_dict(data: dict[str, Any], source: str | None = None) -> Settings:
-    """Validate a mapping of settings (from TOML) and return Settings; raise ConfigError on any problem."""
+def settings_from_dict(data: dict[str, Any], source: str | None = None, text: str | None = None) -> Settings:
+    """Validate a mapping of settings (from TOML) and return Settings; raise ConfigError on any problem.
+
+    With the file's ``text``, each message names the line of the setting it is about.
+    """
     where = f" in {source}" if source else ""
+
+    def at(key: str) -> str:  # " on line 7 of partnership-xl.toml"
+        line = tomlwords.line_of(text, key)
+        return f" on line {line} of {source}" if line and source else where
+
     known = {f.name for f in fields(Settings)} - {"source"}
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            raise ConfigError(f"Unknown setting '{key}'{where}: the settings are {', '.join(sorted(known))}.")
-        values[key] = _check(key, value, where)
+            raise ConfigError(f"Unknown setting '{key}'{at(key)}{tomlwords.did_you_mean(key, known)}: correct its name, or delete the line; "
+                              f"the settings are {', '.join(sorted(known))}.")
+        values[key] = _check(key, value, at(key))
     settings = Settings(**values, source=source)  # low_max / medium_max not given: from risk_scale
     largest = settings.risk_scale ** 2
     for key in ("low_max", "medium_max"):
         if key in values and values[key] > largest:
-            raise ConfigError(f"Setting '{key}'{where} must be between 1 and {largest} (scores are likelihood x impact on a "
+            raise ConfigError(f"Setting '{key}'{at(key)} must be between 1 and {largest} (scores are likelihood x impact on a "
                               f"{settings.risk_scale}x{settings.risk_scale} matrix), not {values[key]!r}.")
     if not settings.low_max < settings.medium_max:
-        raise ConfigError(f"low_max ({settings.low_max}) must be below medium_max ({settings.medium_max}){where}.")
+        raise ConfigError(f"low_max ({settings.low_max}) must be below medium_max ({settings.medium_max}){at('low_max')}.")
     return settings
 
 

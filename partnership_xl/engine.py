@@ -46,7 +46,7 @@ def check(path: Path, settings: Settings, as_of: date, sheet: str | None = None,
 def check_register(register: Register, settings: Settings, as_of: date, progress: NoProgress = NO_PROGRESS) -> CheckResult:
     """Check an already-read register (the engine without file handling)."""
     present = [f for f in all_fields() if f.name in register.columns]
-    with progress.stage(f"Checking {len(register.raw):,} partnerships", total=len(present) + len(RULES)) as advance:
+    with progress.stage(f"Checking {len(register.raw):,} partnerships", total=len(present) + len(RULES), unit="columns and rules") as advance:
         return _check_register(register, settings, as_of, present, advance)
 
 

@@ -72,7 +72,7 @@ _CATALOGUE = [
     ("PP601", E, "§6", "No risk and opportunity assessment", "risk_likelihood or risk_impact blank and no risk_rating (status not Closed)"),
     ("PP602", E, "§6", "Unbudgeted contribution without approval", "direct_contribution > 0, budgeted not Yes (No or blank), approved_by blank or Not required"),
     ("PP603", E, "§6", "Approved at the wrong level", "unbudgeted (budgeted not Yes) direct_contribution ≥ executive_threshold, approved by the Portfolio Holder or CMT only"),
-    ("PP701", W, "§7", "Significant partnership without governance arrangements", "significant (SPEC §4) and governance blank"),
+    ("PP701", W, "§7", "Significant partnership without governance arrangements", "significant (a direct contribution of at least significance_threshold, a High risk band, or the council as lead or accountable body) and governance blank"),
     ("PP702", W, "§7", "High risk without control measures", "risk band High and controls blank"),
     ("PP703", W, "§7", "Governance assurance Limited or none", "assurance is Limited or No assurance (status not Closed)"),
     ("PP801", E, "§8", "No council representative", "lead_officer blank"),

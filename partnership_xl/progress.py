@@ -6,9 +6,11 @@ is drawn until the work has taken longer than a moment (``delay``), so a quick r
 summary; the display is transient: it disappears when the work ends. With ``--quiet``, or when
 stderr is not a terminal (a scheduled task's log, a pipe), nothing is drawn at all.
 
-The engine knows nothing of rich: it is handed any object with ``stage(description, total)``, a
-context manager that yields a function to call once per unit of work done (:data:`NO_PROGRESS`
-does nothing).
+The engine knows nothing of rich: it is handed any object with ``stage(description, total, unit)``,
+a context manager that yields a function to call once per unit of work done, and
+``rows_written(description, total)`` for a writer that streams rows: it yields a function to
+call with the number of rows written so far (:data:`NO_PROGRESS` does nothing). The count
+shows its unit: "31/67 columns and rules", "12,000/100,000 rows written".
 """
 
 from __future__ import annotations
@@ -29,21 +31,31 @@ class NoProgress:
     """The progress interface, doing nothing: the engine's default."""
 
     @contextmanager
-    def stage(self, description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    def stage(self, description: str, total: int | None = None, unit: str = "") -> Iterator[Callable[[int], None]]:
+        yield _nothing
+
+    @contextmanager
+    def rows_written(self, description: str, total: int) -> Iterator[Callable[[int], None]]:
         yield _nothing
 
 
 NO_PROGRESS = NoProgress()
 
 
+def count_text(completed: float, total: float | None, unit: str = "") -> str:
+    """'31/67 columns and rules' for a stage whose total is known; '' for one whose total is not."""
+    if total is None:
+        return ""
+    return f"{int(completed):,}/{int(total):,}" + (f" {unit}" if unit else "")
+
+
 def _count_column():
-    """'12/67' for a stage whose total is known; nothing for one whose total is not."""
     from rich.progress import ProgressColumn
     from rich.text import Text
 
     class CountColumn(ProgressColumn):
         def render(self, task) -> Text:
-            return Text("" if task.total is None else f"{int(task.completed)}/{int(task.total)}", style="progress.download")
+            return Text(count_text(task.completed, task.total, task.fields.get("unit", "")), style="progress.download")
 
     return CountColumn()
 
@@ -89,18 +101,48 @@ class Progress(NoProgress):
             self._started = False
 
     @contextmanager
-    def stage(self, description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
-        """Show ``description`` while the block runs; the block may call the yielded function to advance the bar."""
+    def stage(self, description: str, total: int | None = None, unit: str = "") -> Iterator[Callable[[int], None]]:
+        """Show ``description`` while the block runs; the block may call the yielded function to advance the bar.
+
+        ``unit`` names what is counted, shown after the count ("partnerships", "columns and rules").
+        """
         progress = self._progress
         if progress is None:
             yield _nothing
             return
-        task = progress.add_task(description, total=total)
+        task = progress.add_task(description, total=total, unit=unit)
 
         def advance(n: int = 1) -> None:
             progress.update(task, advance=n)
 
         try:
             yield advance
+        finally:
+            progress.remove_task(task)
+
+    @contextmanager
+    def rows_written(self, description: str, total: int) -> Iterator[Callable[[int], None]]:
+        """A stage counted in rows written, for a writer that streams a sheet row by row.
+
+        The yielded function takes the number of rows written so far (not an increment), so a writer
+        can call it every thousand rows, or from a callback, without counting for it::
+
+            with progress.rows_written("Writing the annotated copy", total=len(rows)) as written:
+                for done, row in enumerate(rows, 1):
+                    ...
+                    if done % 1000 == 0:
+                        written(done)
+        """
+        progress = self._progress
+        if progress is None:
+            yield _nothing
+            return
+        task = progress.add_task(description, total=total, unit="rows written")
+
+        def written(done: int) -> None:
+            progress.update(task, completed=min(done, total))
+
+        try:
+            yield written
         finally:
             progress.remove_task(task)

@@ -11,16 +11,20 @@ directory plus the first bytes of each part. :func:`lock_owner` says who has a f
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
 import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
+from . import extent
 from .cfb import CompoundFile, Damaged
 from .errors import NotAWorkbook, OversizedSheet, PartnershipXLError, ProtectedWorkbook, RegisterNotFound, UnsafeWorkbook
 
@@ -72,7 +76,7 @@ def inspect_register(path: Path, limits: Limits = Limits(), oversized: list[Over
     try:
         st = path.stat()
     except (FileNotFoundError, NotADirectoryError):
-        raise RegisterNotFound(f"{name} was not found: check the file name and the folder, then run again.") from None
+        raise not_found(path) from None
     except OSError as exc:
         raise _unreadable(name, exc) from None
     if stat.S_ISDIR(st.st_mode):
@@ -93,6 +97,33 @@ def inspect_register(path: Path, limits: Limits = Limits(), oversized: list[Over
     except OSError as exc:
         raise _unreadable(name, exc) from None
     raise NotAWorkbook(f"{name} is not an Excel workbook{_describe(head)}: {_RESAVE}.")
+
+
+def not_found(path: Path, what: str = "", exists: Callable[[PurePath], bool] = os.path.exists) -> RegisterNotFound:
+    """The sentence for a file that is not there: the path as given, and what is missing on the way.
+
+    ``what`` names the file's role (``"The --previous register"``). A missing folder or drive is
+    named as such: an unmapped ``W:`` in a scheduled task's log says the drive does not exist.
+    """
+    shown = str(path)
+    subject = f"{what} {shown}" if what else shown
+    return RegisterNotFound(f"{subject} was not found: {missing_part(path, exists)}, then run again.")
+
+
+def missing_part(path: PurePath, exists: Callable[[PurePath], bool] = os.path.exists) -> str:
+    """What is missing on the way to ``path``, as the middle of a sentence."""
+    parent = path.parent
+    if str(parent) in ("", ".") or exists(parent):
+        where = f"the folder {parent}" if str(parent) not in ("", ".") else f"the current folder ({Path.cwd()})"
+        return f"there is no file called {path.name} in {where}; check the file name and the folder"
+    ancestors = [p for p in reversed(path.parents) if str(p) not in ("", ".")]  # the drive or root first
+    missing = next((p for p in ancestors if not exists(p)), parent)
+    if path.drive and str(missing) in (path.anchor, path.drive):
+        if path.drive.startswith(("\\\\", "//")):
+            return f"the network share {path.drive} cannot be reached; check the network connection and the server's name"
+        return (f"the drive {path.drive} does not exist on this computer (a drive letter mapped in your own session is not seen by a "
+                f"scheduled task set to run whether you are logged on or not: use the drive's \\\\server\\share path instead)")
+    return f"the folder {missing} does not exist; check the path"
 
 
 def _unreadable(name: str, exc: OSError) -> PartnershipXLError:
@@ -141,9 +172,62 @@ def _inspect_zip(fh: BinaryIO, name: str, limits: Limits, oversized: list[Oversi
                     if oversized is None:
                         raise
                     oversized.append(exc)
+        if kind == "ods":  # calamine reads every sheet of an .ods when it opens it: none can be passed over
+            for exc in _ods_oversized(zf, parts, name, limits):
+                raise exc
+        if kind == "xlsb":
+            for exc in _xlsb_oversized(zf, parts, name, limits):
+                if oversized is None:
+                    raise exc
+                oversized.append(exc)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
         raise NotAWorkbook(_DAMAGED.format(name=name)) from None
     return kind
+
+
+def _ods_oversized(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], name: str, limits: Limits) -> list[OversizedSheet]:
+    """The sheets of an OpenDocument spreadsheet whose box from A1 to their farthest value is too big."""
+    content = parts.get("content.xml")
+    if content is None:
+        return []
+    found = []
+    with zf.open(content) as fh:
+        for sheet, high_row, high_col in extent.ods_extents(fh):
+            if high_row * high_col > limits.max_cells:
+                found.append(oversized_sheet(name, sheet, f"'{sheet}'", high_row, high_col, limits))
+    return found
+
+
+def _xlsb_oversized(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], name: str, limits: Limits) -> list[OversizedSheet]:
+    """The worksheets of an Excel binary workbook whose box from A1 to their farthest value is too big.
+
+    Every binary part is walked record by record first: one whose records or strings run past
+    their end is damaged (python-calamine would panic on it, printing a Rust report).
+    """
+    found = []
+    names: dict[str, str] | None = None
+    for part, info in parts.items():
+        if not (part.startswith("xl/") and part.endswith(".bin")) or part.endswith("vbaproject.bin") or "/printersettings/" in part:
+            continue
+        with zf.open(info) as fh:
+            if not part.startswith("xl/worksheets/"):
+                if extent.xlsb_damaged(fh):
+                    raise NotAWorkbook(_DAMAGED.format(name=name))
+                continue
+            far, damaged = extent.xlsb_extent(fh)
+        if damaged:
+            raise NotAWorkbook(_DAMAGED.format(name=name))
+        if far is None or far[0] * far[1] <= limits.max_cells:
+            continue
+        if names is None:
+            try:
+                rels = zf.read(parts["xl/_rels/workbook.bin.rels"]).decode("utf-8", "replace")
+                names = extent.xlsb_sheet_names(zf.read(parts["xl/workbook.bin"]), rels)
+            except KeyError:
+                names = {}
+        sheet = names.get(part)
+        found.append(oversized_sheet(name, sheet, f"'{sheet}'" if sheet else f"part '{info.filename}'", *far, limits))
+    return found
 
 
 def _zip_kind(parts: dict[str, zipfile.ZipInfo], name: str) -> str:
@@ -227,9 +311,14 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: L
                 break
             read += len(more)
             text += decoder.decode(more)
+    bounds = _dimension_bounds(dim.group(1)) if dim else None
     claimed = _dimension(dim.group(1)) if dim else None
     _check_sheet_size(info, claimed, name, limits)
-    if claimed is None or claimed[1] > limits.max_cells or info.file_size <= _SCAN_ALWAYS_BYTES:
+    # The box from A1 to the dimension's far corner is what a reader allocates if the dimension
+    # tells the truth. A small box in a large part is checked cheaply (is any cell outside it?);
+    # otherwise, or when a cell is outside it, every cell is measured.
+    if (bounds is None or bounds[0] * bounds[1] > limits.max_cells or info.file_size <= _SCAN_ALWAYS_BYTES
+            or not _within(zf, info, encoding, bounds, name)):
         _check_sheet_extent(zf, info, encoding, name, limits)
 
 
@@ -307,6 +396,16 @@ def _dimension(ref: str) -> tuple[int, int] | None:
     return rows, rows * (abs(c2 - c1) + 1)
 
 
+def _dimension_bounds(ref: str) -> tuple[int, int] | None:
+    """(last row, last column) of a worksheet's <dimension ref="B2:AN500"/>: (500, 40)."""
+    m = _REF.fullmatch(ref.strip())
+    if not m:
+        return None
+    rows = (int(m.group(2)), int(m.group(4) or m.group(2)))
+    columns = (_column_number(m.group(1)), _column_number(m.group(3) or m.group(1)))
+    return max(rows), max(columns)
+
+
 def _column_number(letters: str) -> int:
     number = 0
     for ch in letters.upper():
@@ -335,6 +434,63 @@ _SCAN_ALWAYS_BYTES = 2 * MB
 _VALUED_CELL = re.compile(r"""<(?:[\w.-]+:)?c\s[^>]*?(?<=\s)r\s*=\s*["']([A-Za-z]{1,10})([0-9]{1,12})["'][^>]*(?<!/)>""")
 _EXCEL_LAST = (1_048_576, 16_384)  # XFD1048576
 _WORKSHEET_END = re.compile(r"(?:</(?:[\w.-]+:)?worksheet\s*>|<(?:[\w.-]+:)?worksheet\b[^<>]*/>)\s*\Z")
+
+
+def _within(zf: zipfile.ZipFile, info: zipfile.ZipInfo, encoding: str, bounds: tuple[int, int], name: str) -> bool:
+    """True when no cell reference in the worksheet part lies beyond ``bounds`` (last row, last column).
+
+    One regular-expression search per MB, for references outside the box only (none, in a sheet
+    whose <dimension> is true), so a 100 MB sheet costs a fraction of a second and a few MB of
+    memory. False also for a part cut short: the full scan then says which.
+    """
+    outside = _outside_pattern(*bounds)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    tail = text = ""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            text = tail + decoder.decode(chunk, final=not chunk)
+            cut = len(text) if not chunk else max(text.rfind("<"), 0)  # no tag is cut in two
+            if outside.search(text, 0, cut):
+                return False
+            tail = text[cut:]
+            if not chunk:
+                break
+    return bool(_WORKSHEET_END.search(text[-4096:]))
+
+
+def _outside_pattern(last_row: int, last_column: int) -> re.Pattern[str]:
+    """Matches r="XFD9", r="A1048576" or r="A0": an r attribute naming a cell outside A1:<last>."""
+    columns = _greater(_column_letters(last_column), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    rows = _greater(str(last_row), "0123456789")
+    # Letters in either case (re.IGNORECASE would make the search three times slower).
+    pattern = rf"""r\s*=\s*["'](?:(?:{columns})[0-9]+|[A-Z]+0*(?:{rows})|[A-Z]+0+)["']"""
+    return re.compile(re.sub(r"\[([A-Z])-Z\]", lambda m: f"[{m.group(1)}-Z{m.group(1).lower()}-z]", pattern))
+
+
+def _greater(digits: str, alphabet: str) -> str:
+    """A regular expression for the numerals in ``alphabet`` (without a zero) longer or larger than ``digits``.
+
+    Columns (A..Z, then AA) and rows (no leading zeros) compare as numerals: longer is larger, and
+    of equal length the first differing digit decides.
+    """
+    low, high = alphabet[1] if alphabet[0] == "0" else alphabet[0], alphabet[-1]
+    any_digit = f"[{alphabet[0]}-{high}]"
+    options = [f"[{low}-{high}]{any_digit}{{{len(digits)},}}"]
+    for i, digit in enumerate(digits):
+        if digit != high:
+            following = alphabet[alphabet.index(digit) + 1]
+            prefix = "".join(f"[{d}{d.lower()}]" if d.isalpha() else d for d in digits[:i])
+            options.append(f"{prefix}[{following}-{high}]{any_digit}{{{len(digits) - i - 1}}}")
+    return "|".join(options)
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, encoding: str, name: str, limits: Limits) -> None:
@@ -371,15 +527,19 @@ def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, encoding: st
                              f"(as far as {far}), which Excel never writes; use a copy saved by Excel, or ask IT to check the file.")
     # The reader takes every sheet from A1 (so that rows and columns are Excel's), so the box it
     # builds starts there, however far from A1 the first cell is.
-    height, width = high_row, high_col
-    if height * width > limits.max_cells:
+    if high_row * high_col > limits.max_cells:
         label = _sheet_label(zf, info.filename)
-        sheet = label[1:-1] if label.startswith("'") else None
-        raise OversizedSheet(f"{name} was refused: sheet {label} has something as far out as row {high_row:,} and "
-                             f"column {by_number[high_col]}, far from its other cells, which makes it {height:,} rows by {width:,} columns from A1 "
-                             f"({height * width:,} cells), more than the limit of {limits.max_cells:,} cells (setting max_cells): in Excel "
-                             f"press Ctrl+End on that sheet to find it, delete the stray rows or columns and save; or, if the sheet really "
-                             f"is that large, raise max_cells in partnership-xl.toml; then run again.", sheet)
+        raise oversized_sheet(name, label[1:-1] if label.startswith("'") else None, label, high_row, high_col, limits)
+
+
+def oversized_sheet(name: str, sheet: str | None, label: str, high_row: int, high_col: int, limits: Limits) -> OversizedSheet:
+    """The sentence for a sheet whose box from A1 to its farthest cell holding something is too big."""
+    letters = _column_letters(high_col)
+    return OversizedSheet(f"{name} was refused: sheet {label} has something as far out as row {high_row:,} and "
+                          f"column {letters}, far from its other cells, which makes it {high_row:,} rows by {high_col:,} columns from A1 "
+                          f"({high_row * high_col:,} cells), more than the limit of {limits.max_cells:,} cells (setting max_cells): in Excel "
+                          f"press Ctrl+End on that sheet to find it, delete the stray rows or columns and save; or, if the sheet really "
+                          f"is that large, raise max_cells in partnership-xl.toml; then run again.", sheet)
 
 
 def _sheet_label(zf: zipfile.ZipFile, part: str) -> str:
@@ -464,7 +624,9 @@ def lock_owner(path: Path) -> str | None:
                 continue
             with open(owner, "rb") as fh:
                 data = fh.read(512)
-        except OSError:
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:  # the ~$ name is longer than a file name can be: it cannot exist
+                continue
             return "someone"
         return _owner_name(data) or "someone"
     return None

@@ -9,9 +9,11 @@ setlocal
 set "REGISTER=W:\PUBLIC\COMMUNITY PARTNERSHIPS\Managing Partnerships\Partnership Register.xlsx"
 rem The log sits beside this file, so a run that cannot reach W: is still logged.
 set "LOG=%~dp0partnership-xl.log"
-rem "partnership-xl" if it is on the PATH of the task's account, else its full path,
-rem e.g. C:\Users\jsmith\.local\bin\partnership-xl.exe (type "where partnership-xl" to find it).
-set "PXL=partnership-xl"
+rem The program, where "py -m pip install --user" puts it for Python 3.11 (Python312 for 3.12);
+rem "py -m pip show -f partnership-xl" shows where it is: Location, then ..\Scripts\partnership-xl.exe.
+rem With pipx it is "%USERPROFILE%\.local\bin\partnership-xl.exe". Not there: the name on the PATH.
+set "PXL=%APPDATA%\Python\Python311\Scripts\partnership-xl.exe"
+if not exist "%PXL%" set "PXL=partnership-xl"
 
 rem Messages in UTF-8, so names with a pound sign or accents reach the log intact.
 set "PYTHONUTF8=1"

@@ -10,6 +10,8 @@ import pytest
 
 from partnership_xl.cli import main
 
+from . import stray_cells
+
 BAD = Path(__file__).parent / "data" / "bad"
 EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
 
@@ -117,3 +119,33 @@ def test_a_stray_value_in_the_last_cell_is_one_sentence_not_a_crash(tmp_path):
     assert done.returncode == 2 and len(lines) == 1 and "Ctrl+End" in lines[0], done.stderr[:500]
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+@pytest.mark.parametrize("build, name", [
+    (stray_cells.xlsx_with_a_large_sheet, "Partnership Register.xlsx"),  # the 2 MB part the scan used to skip
+    (stray_cells.ods, "Partnership Register.ods"),  # calamine: "Cell limit exceeded (17179852800 cells requested...)"
+    (stray_cells.xlsb, "Partnership Register.xlsb"),  # calamine aborted the process
+])
+def test_a_stray_value_in_the_last_cell_of_any_format_is_one_sentence(tmp_path, build, name):
+    """Before the fix these aborted inside python-calamine (exit 134, a Rust backtrace) or printed its error."""
+    import subprocess
+    import sys
+
+    path = build(tmp_path / name)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    done = subprocess.run([sys.executable, "-m", "partnership_xl", "validate", str(path)], capture_output=True, text=True, timeout=120)
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1, done.stderr[-800:]
+    assert "sheet 'Register' has something as far out as row 1,048,576 and column XFD" in lines[0] and "Ctrl+End" in lines[0]
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+@pytest.mark.parametrize("build, name", [
+    (stray_cells.xlsx_with_a_large_sheet, "Partnership Register.xlsx"),
+    (stray_cells.ods, "Partnership Register.ods"),
+    (stray_cells.xlsb, "Partnership Register.xlsb"),
+])
+def test_the_same_registers_without_the_stray_value_are_checked(tmp_path, build, name):
+    path = build(tmp_path / name, far=None)
+    assert main(["validate", str(path), "--no-workbook", "--quiet", "--as-of", "2026-11-25"]) in (0, 1)

@@ -61,8 +61,8 @@ def test_quiet_prints_one_line(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["--as-of", "25/11/2026"], "YYYY-MM-DD"),
-    (["--config", "missing.toml"], "does not exist"),
+    (["--as-of", "next Friday"], "YYYY-MM-DD or DD/MM/YYYY"),  # 25/11/2026 is now a date (issue 14)
+    (["--config", "missing.toml"], "missing.toml was not found"),
 ])
 def test_bad_options_exit_2_with_a_sentence(tmp_path, capsys, args, fragment):
     path = write_register(tmp_path / "r.xlsx", [row()])
@@ -186,7 +186,7 @@ def test_the_json_never_overwrites_the_annotated_copy(tmp_path, capsys, monkeypa
 
 @pytest.mark.parametrize("argv", [["rules"], ["init", "--out", "{tmp}/x.toml"], ["template", "--out", "{tmp}/t.xlsx"]])
 def test_a_bad_as_of_is_refused_by_every_command(tmp_path, capsys, argv):
-    rc = cli.main([a.format(tmp=tmp_path) for a in argv] + ["--as-of", "31/03/2026"])
+    rc = cli.main([a.format(tmp=tmp_path) for a in argv] + ["--as-of", "31/02/2026"])  # was 31/03/2026, now a date (issue 14)
     err = capsys.readouterr().err
     assert rc == 2 and "is not a date: write it as YYYY-MM-DD" in err and not list(tmp_path.iterdir())
 
@@ -198,3 +198,90 @@ def test_an_as_of_outside_excels_dates_is_one_sentence(tmp_path, capsys, as_of):
     rc = cli.main(["validate", str(path), "--no-workbook", "--as-of", as_of])
     err = capsys.readouterr().err
     assert rc == 2 and "outside the dates Excel holds" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["scrutiny", "risks"])
+def test_a_missing_previous_register_is_named_as_the_previous_one(tmp_path, capsys, command):
+    """Was: "nothere.xlsx was not found", which read as if the register itself were missing."""
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    rc = cli.main([command, str(path), "--out", str(tmp_path / "out.xlsx"), "--previous", str(tmp_path / "nothere.xlsx")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1
+    assert f"The --previous register {tmp_path / 'nothere.xlsx'} was not found: there is no file called nothere.xlsx" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+def test_an_unusable_previous_register_is_named_as_the_previous_one(tmp_path, capsys):
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    (tmp_path / "last year.xlsx").write_text("Ref,Name\n", encoding="utf-8")
+    rc = cli.main(["risks", str(path), "--out", str(tmp_path / "out.xlsx"), "--previous", str(tmp_path / "last year.xlsx")])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and err.startswith("partnership-xl: The --previous register cannot be used: last year.xlsx is not an Excel workbook")
+
+
+@pytest.mark.parametrize("as_of", ["25/11/2026", "25.11.2026", "25-11-2026", "2026-11-25", " 25/11/2026 "])
+def test_as_of_day_first_as_every_output_prints_dates(tmp_path, capsys, as_of):
+    """Was: --as-of 25/11/2026 refused, though the summary itself prints 'as of 25/11/2026'."""
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    assert cli.main(["validate", str(path), "--no-workbook", "--json", str(tmp_path / "f.json"), "--as-of", as_of]) == 0
+    assert "as of 25/11/2026" in capsys.readouterr().out
+    assert json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))["as_of"] == "2026-11-25"
+
+
+@pytest.mark.parametrize("as_of", ["11/25/2026", "31/02/2026", "25/11/26", "2026-11-25T10:00"])
+def test_as_of_that_is_no_date_day_first(tmp_path, capsys, as_of):
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    assert cli.main(["validate", str(path), "--no-workbook", "--as-of", as_of]) == 2
+    assert "is not a date: write it as YYYY-MM-DD or DD/MM/YYYY" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("typed, meant", [("--asof", "--as-of"), ("--as", "--as-of"), ("--jsn", "--json"), ("--no-workbok", "--no-workbook")])
+def test_a_mistyped_option_gets_the_option_it_looks_like(tmp_path, capsys, typed, meant):
+    """Was: no suggestion, and --as was silently taken as --as-of (argparse abbreviations)."""
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    rc = cli.main(["validate", str(path), typed, "2026-11-25"] if typed != "--no-workbok" else ["validate", str(path), typed])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and f"does not take {typed}" in err and f"(did you mean {meant}?)" in err and len(err.splitlines()) == 1
+
+
+def test_an_option_like_no_other_gets_no_guess(tmp_path, capsys):
+    path = write_register(tmp_path / "r.xlsx", [row()])
+    assert cli.main(["validate", str(path), "--colour"]) == 2
+    assert "did you mean" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["rules", "--as-of", "2026-11-25"], "--as-of"),
+    (["rules", "--config", "{tmp}/x.toml"], "--config"),
+    (["template", "--out", "{tmp}/t.xlsx", "--as-of", "2026-11-25"], "--as-of"),
+    (["init", "--out", "{tmp}/x.toml", "--config", "{tmp}/other.toml"], "--config"),
+])
+def test_an_option_a_command_has_no_use_for_is_said_to_have_no_effect(tmp_path, capsys, argv, option):
+    """SPEC §6: every command takes --config, --as-of and --quiet; where one changes nothing, the run says so."""
+    rc = cli.main([a.format(tmp=tmp_path) for a in argv])
+    captured = capsys.readouterr()
+    assert rc == 0 and captured.err.strip() == captured.err.strip().splitlines()[0]
+    assert f"note: {option} has no effect on '{argv[0]}'" in captured.err and option not in captured.out
+
+
+def test_options_a_command_uses_get_no_note(tmp_path, capsys):
+    (tmp_path / "s.toml").write_text("council_name = 'Harborough District Council'\n", encoding="utf-8")
+    assert cli.main(["template", "--out", str(tmp_path / "t.xlsx"), "--config", str(tmp_path / "s.toml"), "--quiet"]) == 0
+    assert cli.main(["rules", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_rules_speak_plain_words_not_the_spec(capsys):
+    """Was: PP701 "fires when significant (SPEC §4) and governance blank"."""
+    cli.main(["rules"])
+    out = capsys.readouterr().out
+    assert "SPEC" not in out and "significance_threshold" in out
+
+
+def test_the_templates_guidance_speaks_plain_words_not_the_spec(tmp_path):
+    import openpyxl
+
+    assert cli.main(["template", "--out", str(tmp_path / "t.xlsx"), "--quiet"]) == 0
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    texts = [c.value for ws in book for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert any("significance_threshold" in t for t in texts) and not [t for t in texts if "SPEC" in t]

@@ -341,3 +341,57 @@ def test_an_output_that_is_a_pipe_or_a_device_is_never_replaced(tmp_path, capsys
     target, note = resolve_output(None, pipe, register)  # a default name: the next numbered one, said so
     assert target.name == "findings (2).json" and "is not an ordinary file" in note
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)) == []
+
+
+# --- names longer than a file name can be (issue 14) ---------------------------------------------
+
+def test_a_register_name_so_long_the_dated_name_cannot_exist(folder):
+    """Was: "... is open in Excel, and so are the numbered names beside it up to (99)"."""
+    register = folder / ("Partnership Register " + "x" * 220 + ".xlsx")
+    register.write_bytes(b"PK the register")
+    default = register.with_name(f"{register.stem} - checked 2026-11-25.xlsx")
+    with pytest.raises(OutputError) as caught:
+        resolve_output(None, default, register)
+    message = str(caught.value)
+    assert "more than the 255 a file name can have" in message and "rename the register" in message and "--out" in message
+    assert "open in Excel" not in message and "(99)" not in message
+    assert_plain(message, folder)
+
+
+def test_an_explicit_out_name_too_long(folder, register):
+    with pytest.raises(OutputError, match="is 300 characters long, more than the 255 a file name can have: give a shorter name with --out"):
+        resolve_output(folder / ("c" * 295 + ".xlsx"), folder / "unused.xlsx", register)
+
+
+def test_a_name_of_255_characters_is_fine(folder, register):
+    name = "c" * 250 + ".xlsx"
+    assert resolve_output(None, folder / name, register) == (folder / name, None)
+
+
+def test_an_owner_file_name_too_long_to_exist_is_nobody(folder):
+    """The ~$ name is two longer than the file's: at 254 or 255 characters it cannot exist, so nobody has the file open."""
+    from partnership_xl.safety import lock_owner
+
+    assert lock_owner(folder / ("c" * 249 + ".xlsx")) is None
+
+
+@pytest.mark.parametrize("error", [PermissionError(13, "Permission denied"), OSError(30, "Read-only file system")])
+def test_an_unwritable_json_folder_names_json_not_out(folder, monkeypatch, error):
+    """Was: "... choose another place for findings.json with --out", an option that does not move the JSON."""
+    def deny(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(outputs.os, "open", deny)
+    with pytest.raises(OutputError) as caught:
+        write_atomically(folder / "findings.json", lambda tmp: tmp.write_text("{}"), "--json")
+    message = str(caught.value)
+    assert "findings.json with --json" in message and "--out" not in message
+    assert_plain(message, folder.parent)
+
+
+def test_an_explicit_json_open_in_excel_names_json(folder, register):
+    (folder / "findings.json").write_text("{}")
+    (folder / "~$findings.json").write_bytes(owner_file("jsmith"))
+    with pytest.raises(OutputError, match=r"choose another file name with --json\)") as caught:
+        resolve_output(folder / "findings.json", folder / "findings.json", register, "--json")
+    assert "--out" not in str(caught.value)

@@ -88,12 +88,43 @@ def test_expected_names_real_exception_classes():
 
 # --- path, size and magic bytes -----------------------------------------------------------------
 
-def test_missing_file(tmp_path):
-    refused(tmp_path / "Register.xlsx", errors.RegisterNotFound, "was not found")
+def not_found_sentence(path: Path) -> str:
+    with pytest.raises(errors.RegisterNotFound) as caught:
+        inspect_register(path, Limits())
+    message = str(caught.value)
+    assert "\n" not in message and message.endswith("then run again.")
+    return message
+
+
+def test_missing_file_names_the_path_as_given_and_the_folder_tried(tmp_path):
+    """Was: "Register.xlsx was not found", whatever folder or drive was tried (issue 14)."""
+    message = not_found_sentence(tmp_path / "Register.xlsx")
+    assert message.startswith(f"{tmp_path / 'Register.xlsx'} was not found: there is no file called Register.xlsx in the folder {tmp_path}")
+
+
+def test_missing_file_in_the_current_folder_names_that_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert f"nothere.xlsx was not found: there is no file called nothere.xlsx in the current folder ({tmp_path})" in not_found_sentence(Path("nothere.xlsx"))
 
 
 def test_missing_folder_on_the_way(tmp_path):
-    refused(tmp_path / "No such folder" / "Register.xlsx", errors.RegisterNotFound, "was not found")
+    message = not_found_sentence(tmp_path / "No such folder" / "Deeper" / "Register.xlsx")
+    assert f"was not found: the folder {tmp_path / 'No such folder'} does not exist" in message
+
+
+@pytest.mark.parametrize("path, present, fragment", [
+    (r"W:\PUBLIC\Partnership Register.xlsx", set(), "the drive W: does not exist on this computer"),
+    (r"W:\PUBLIC\Partnership Register.xlsx", {"W:\\"}, "the folder W:\\PUBLIC does not exist"),
+    (r"W:\PUBLIC\Partnership Register.xlsx", {"W:\\", "W:\\PUBLIC"}, "there is no file called Partnership Register.xlsx in the folder W:\\PUBLIC"),
+    (r"\\SERVER\SHARE\PUBLIC\Register.xlsx", set(), "the network share \\\\SERVER\\SHARE cannot be reached"),
+])
+def test_a_windows_drive_or_share_that_is_not_there(path, present, fragment):
+    """An unmapped W: in a scheduled task's log: the drive is named, with why a task may not see it."""
+    from pathlib import PureWindowsPath
+
+    from partnership_xl.safety import missing_part
+
+    assert fragment in missing_part(PureWindowsPath(path), exists=lambda p: str(p) in present)
 
 
 def test_folder(tmp_path):
@@ -491,3 +522,88 @@ def test_unreadable_owner_file_means_someone(tmp_path, content):
 def test_owner_file_of_another_workbook_does_not_count(tmp_path):
     (tmp_path / "~$Other.xlsx").write_bytes(excel_owner_file("J Smith"))
     assert lock_owner(tmp_path / "Reg.xlsx") is None
+
+
+# --- far cells in large parts, .ods and .xlsb (issue 14) -----------------------------------------
+
+from . import stray_cells  # noqa: E402
+
+
+def test_a_large_part_whose_dimension_understates_it_is_measured(tmp_path):
+    """Parts over 2 MB declaring a small <dimension> were not scanned: a value in XFD1048576 crashed calamine."""
+    path = stray_cells.xlsx_with_a_large_sheet(tmp_path / "Register.xlsx")
+    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size > 2 * 1024 * 1024
+    refused(path, errors.OversizedSheet, "as far out as row 1,048,576 and column XFD")
+
+
+def test_a_large_part_whose_cells_stay_inside_its_dimension_passes(tmp_path):
+    path = stray_cells.xlsx_with_a_large_sheet(tmp_path / "Register.xlsx", far=None)
+    sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    path.write_bytes(replace_part(path.read_bytes(), "xl/worksheets/sheet1.xml", sheet.replace(b'ref="A1:AN2"', b'ref="A1:AN30009"')))
+    assert inspect_register(path, Limits()) == "xlsx"
+
+
+@pytest.mark.parametrize("far, fits", [((30_009, 40), True), ((30_010, 40), True), ((200_000, 40), False), ((2, 200_000 // 40), False)])
+def test_a_value_just_outside_the_dimension_is_measured_not_guessed(tmp_path, far, fits):
+    """Outside the declared box, every cell is counted: 30,010 x 40 is within 5 million cells, 200,000 x 40 is not."""
+    path = stray_cells.xlsx_with_a_large_sheet(tmp_path / "Register.xlsx", far=far)
+    if fits:
+        assert inspect_register(path, Limits()) == "xlsx"
+    else:
+        refused(path, errors.OversizedSheet, "setting max_cells")
+
+
+def test_outside_pattern_compares_rows_and_columns_as_numbers():
+    from partnership_xl.safety import _outside_pattern
+
+    inside, outside = ["AN2", "an2", "A1", "Z2", "AN02"], ["AO1", "ao1", "AN3", "BA1", "AAA1", "A0", "A10", "XFD1048576"]
+    pattern = _outside_pattern(2, 40)
+    assert [ref for ref in inside if pattern.search(f'<c r="{ref}">')] == []
+    assert [ref for ref in outside if not pattern.search(f"<c  r = '{ref}'>")] == []
+
+
+def test_an_ods_with_a_value_in_the_last_cell_is_refused(tmp_path):
+    refused(stray_cells.ods(tmp_path / "Register.ods"), errors.OversizedSheet, "sheet 'Register' has something as far out as row 1,048,576 and column XFD")
+
+
+def test_an_ods_with_librecalcs_million_empty_rows_passes(tmp_path):
+    assert inspect_register(stray_cells.ods(tmp_path / "Register.ods", far=None), Limits(max_cells=100)) == "ods"
+
+
+def test_an_ods_cut_short_after_a_far_value_is_still_refused(tmp_path):
+    """The scan stops where the XML breaks, but what it saw before counts."""
+    path = stray_cells.ods(tmp_path / "Register.ods")
+    content = zipfile.ZipFile(path).read("content.xml")
+    path.write_bytes(replace_part(path.read_bytes(), "content.xml", content[: content.index(b"</table:table>")]))
+    refused(path, errors.OversizedSheet, "as far out as row 1,048,576")
+
+
+def test_an_xlsb_with_a_value_in_the_last_cell_is_refused_and_named(tmp_path):
+    path = stray_cells.xlsb(tmp_path / "Register.xlsb")
+    refused(path, errors.OversizedSheet, "sheet 'Register' has something as far out as row 1,048,576 and column XFD")
+    oversized: list = []
+    assert inspect_register(path, Limits(), oversized) == "xlsb" and [exc.sheet for exc in oversized] == ["Register"]
+
+
+def test_an_xlsb_formatted_to_the_last_cell_passes(tmp_path):
+    """A blank cell record is formatting only: calamine does not place it, so it does not count."""
+    assert inspect_register(stray_cells.xlsb(tmp_path / "Register.xlsb", blank_far=True), Limits()) == "xlsb"
+
+
+@pytest.mark.parametrize("part, text", [("xl/workbook.bin", "rId1"), ("xl/workbook.bin", "Register"), ("xl/worksheets/sheet1.bin", "Ref")])
+def test_an_xlsb_whose_strings_run_past_their_record_is_damaged(tmp_path, part, text):
+    """Found by the fuzz test: a sheet's relationship id longer than its record made python-calamine
+    panic ("range end index 4042322172 out of range"), printing a Rust report before the sentence."""
+    path = stray_cells.xlsb(tmp_path / "Register.xlsb", far=None)
+    content = zipfile.ZipFile(path).read(part)
+    string = struct.pack("<I", len(text)) + text.encode("utf-16-le")
+    assert content.count(string) == 1
+    path.write_bytes(replace_part(path.read_bytes(), part, content.replace(string, struct.pack("<I", 0xF0F0F0F0) + string[4:])))
+    refused(path, errors.NotAWorkbook, "is damaged or incomplete")
+
+
+def test_an_xlsb_cut_short_is_damaged(tmp_path):
+    path = stray_cells.xlsb(tmp_path / "Register.xlsb", far=None)
+    content = zipfile.ZipFile(path).read("xl/worksheets/sheet1.bin")
+    path.write_bytes(replace_part(path.read_bytes(), "xl/worksheets/sheet1.bin", content[: len(content) // 2]))
+    refused(path, errors.NotAWorkbook, "is damaged or incomplete")
