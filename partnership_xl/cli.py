@@ -314,8 +314,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if workbook_target is not None:
                 from .annotate import write_annotated
 
-                with progress.stage("Writing the annotated copy"):
-                    losses = write_annotated(result, workbook_target)
+                with progress.rows_written("Writing the annotated copy", total=len(result.scores) + 1) as written:
+                    losses = write_annotated(result, workbook_target, progress=written)
         except BaseException:
             if json_tmp is not None:
                 discard(json_tmp)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import OutputError
@@ -31,12 +32,13 @@ def copy_suffix(register: Path) -> str:
     return ".xlsm" if _is_macro_enabled(register) else ".xlsx"
 
 
-def write_annotated(result: CheckResult, out: Path) -> list[str]:
+def write_annotated(result: CheckResult, out: Path, progress: Callable[[int], None] | None = None) -> list[str]:
     """Write the annotated copy of ``result``'s register to ``out``; return what could not be carried over.
 
     The list is empty when the copy is the officer's whole workbook; otherwise it holds one plain
     sentence saying the copy holds values only, and why. The same sentence is on the copy's
-    Summary sheet. Raises OutputError when ``out`` is the register itself or cannot be written.
+    Summary sheet. ``progress(n)`` is told how many of the register's rows have been written.
+    Raises OutputError when ``out`` is the register itself or cannot be written.
     """
     register = result.register
     out = Path(out)
@@ -47,25 +49,25 @@ def write_annotated(result: CheckResult, out: Path) -> list[str]:
     if register.kind == "xlsx":
         try:
             package = Package.read(register.path)
-            package, outcome = _annotate(package, result, losses)
+            package, outcome = _annotate(package, result, losses, progress)
         except (PackageError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             package = None
             losses = [values_only_sentence(register.path, reason=str(exc))]
     if package is None:
         losses = losses or [values_only_sentence(register.path, kind=register.kind)]
-        package, outcome = _annotate(values_package(register.path), result, losses)
+        package, outcome = _annotate(values_package(register.path), result, losses, progress)
     write_atomically(out, package.write)
     return losses
 
 
-def _annotate(package: Package, result: CheckResult, losses: list[str]):
+def _annotate(package: Package, result: CheckResult, losses: list[str], progress: Callable[[int], None] | None = None):
     register = result.register
     patcher = Patcher(package, register.sheet)
     patcher.unmark(register.header_row, is_tool_sheet_row)
     annotation = register_annotation(result)
     annotation.sheets = [("Findings", findings_sheet, {"result": result}),
                          ("Summary", summary_sheet, {"result": result, "losses": losses})]
-    outcome = patcher.mark(annotation)
+    outcome = patcher.mark(annotation, progress)
     return package, outcome
 
 

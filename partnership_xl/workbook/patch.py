@@ -148,7 +148,8 @@ class Patcher:
         return None
 
     # -- marking -------------------------------------------------------------------------------------
-    def mark(self, annotation: Annotation) -> Outcome:
+    def mark(self, annotation: Annotation, progress: Callable[[int], None] | None = None) -> Outcome:
+        """Mark the register sheet and add the tool's sheets and record; ``progress(n)``: rows written so far."""
         outcome = Outcome()
         self.workbook.make_workbook()
         sheet = SheetXml(self.package.get(self.sheet_part))
@@ -206,7 +207,7 @@ class Patcher:
             return styles.flagged(s, fill)
 
         changes: list[CellChange] = []
-        self.package.set(self.sheet_part, sheet.patch(patch, base_style, changes, record.displaced))
+        self.package.set(self.sheet_part, sheet.patch(patch, base_style, changes, record.displaced, progress))
         record.cells = changes
 
         # the added sheets

@@ -221,11 +221,12 @@ class SheetXml:
             out.append((col, m.start(), m.end(), bool(m.group(1)), ref is not None))
         return out
 
-    def patch(self, patch: SheetPatch, base_style, changes: list[CellChange], displaced: dict[str, bytes]) -> bytes:
+    def patch(self, patch: SheetPatch, base_style, changes: list[CellChange], displaced: dict[str, bytes], progress=None) -> bytes:
         """The part with ``patch`` applied; ``base_style(row, col, s)`` gives a flagged cell's new ``s``.
 
         ``changes`` receives what was done to each flagged cell; ``displaced`` the officer's cells
         the tool's columns replaced (only cells that hold formatting and no value can be there).
+        ``progress(n)``, when given, is told every thousand rows how many touched rows are written.
         """
         self._skeleton_edits(patch)
         head, tail = self._skeleton_bytes()
@@ -236,7 +237,6 @@ class SheetXml:
         out = [self.declaration, head]
         data, (pos, end) = self.data, self.inner
         out_rows: list[bytes] = []
-        row_styles = {}
         i = 0  # the next of the pending rows
         if pending:
             col_styles = self.column_styles()
@@ -244,7 +244,7 @@ class SheetXml:
                 while i < len(pending) and pending[i] < number:
                     r = pending[i]
                     i += 1
-                    out_rows.append(self._new_row(r, by_row.get(r, {}), patch.tool_cells.get(r, []), base_style, col_styles, changes, row_styles))
+                    out_rows.append(self._new_row(r, by_row.get(r, {}), patch.tool_cells.get(r, []), base_style, col_styles, changes))
                 out_rows.append(data[pos:start])
                 if i < len(pending) and pending[i] == number:
                     i += 1
@@ -253,10 +253,14 @@ class SheetXml:
                 else:
                     out_rows.append(data[start:stop])
                 pos = stop
+                if progress is not None and i % 1000 == 0:
+                    progress(i)
                 if i >= len(pending):
                     break
             for r in pending[i:]:  # rows after the last one the sheet has
-                out_rows.append(self._new_row(r, by_row.get(r, {}), patch.tool_cells.get(r, []), base_style, col_styles, changes, row_styles))
+                out_rows.append(self._new_row(r, by_row.get(r, {}), patch.tool_cells.get(r, []), base_style, col_styles, changes))
+        if progress is not None:
+            progress(len(pending))
         out += out_rows
         out.append(data[pos:end])
         out.append(tail)
@@ -425,7 +429,7 @@ class SheetXml:
         return row
 
     def _new_row(self, number: int, flagged: dict[int, int], tools: list[tuple[int, bytes]], base_style, col_styles,
-                 changes: list[CellChange], row_styles) -> bytes:
+                 changes: list[CellChange]) -> bytes:
         p = self.prefix
         row = b"<" + p + b'row r="' + str(number).encode() + b'"></' + p + b"row>"
         return self._patch_row(row, number, flagged, tools, base_style, col_styles, changes, {})
