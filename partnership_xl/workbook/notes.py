@@ -81,7 +81,8 @@ class Notes:
         self.created_comments = self.created_vml = False
         self._changed = False
         self._by_ref: dict | None = None
-        self._new: list = []  # comments added, put in row order on save
+        self._new: list[str] = []  # the XML of the comments added (in row order), after the officer's on save
+        self._author_id: int | None = None
         self._shapes: list[bytes] = []  # their note boxes, added to the drawing on save
         self._next_shape: int | None = None
 
@@ -106,10 +107,12 @@ class Notes:
             text.append(run) if text is not None else etree.SubElement(existing, q("text")).append(run)
             self._changed = True
             return False
-        comment = etree.Element(q("comment"), ref=ref, authorId=str(self._author()), shapeId="0")
-        etree.SubElement(comment, q("text")).append(self._run(ours))
-        self._new.append(comment)
-        self._by_ref[ref] = comment
+        if self._author_id is None:
+            self._author_id = self._author()
+        text = ours.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        self._new.append(f'<comment ref="{ref}" authorId="{self._author_id}" shapeId="0"><text><r><rPr><sz val="9"/>'
+                         f'<color indexed="81"/><rFont val="Tahoma"/><family val="2"/></rPr><t xml:space="preserve">{text}</t>'
+                         "</r></text></comment>")  # written as text: a register of 100,000 rows has as many notes
         row, col = parse_ref(ref)
         if self._next_shape is None:
             self._next_shape = max([int(m.group(1)) for m in _SHAPE_ID.finditer(self.vml)] + [1024]) + 1
@@ -203,34 +206,45 @@ class Notes:
         """Write the comments part and the VML drawing back (adding or removing their relationships)."""
         if not self._changed and not self.created_comments:
             return
-        if self._new:
-            comments = self.root.find(q("commentList"))
-            every = sorted(list(comments) + self._new, key=_key)
-            for c in list(comments):
-                comments.remove(c)
-            comments.extend(every)
-            self._new = []
         if self._shapes:
             at = self.vml.rfind(b"</xml>")
             self.vml = self.vml[:at] + b"".join(self._shapes) + self.vml[at:]
             self._shapes = []
-        if self.empty():
-            if self.created_comments or self.comments_part and not self.by_ref():
+        has_notes = bool(self._new) or bool(self.by_ref())
+        if not has_notes:
+            if self.comments_part:
                 self._drop_comments()
         else:
-            self.package.set(self.comments_part, serialize(self.root))
+            self.package.set(self.comments_part, self._comments_xml())
             if self.comments_rel is None:
                 self.package.set_override(self.comments_part, CT_COMMENTS)
                 self.comments_rel = self.package.add_rel(self.sheet_part, REL_COMMENTS, self.comments_part)
         if self.vml is not None:
             if self.vml_rel is not None and not _SHAPE.search(self.vml) and self._only_ours():
                 self._drop_vml()
-            elif self.vml_part is not None and (self.vml_rel is not None or not self.empty()):
+            elif self.vml_part is not None and (self.vml_rel is not None or has_notes):
                 self.package.set(self.vml_part, self.vml)
                 if self.vml_rel is None:
                     self.package.ensure_default("vml", CT_VML)
                     self.vml_rel = self.package.add_rel(self.sheet_part, REL_VML, self.vml_part)
                     self.sheet.add_legacy_drawing(self.vml_rel)
+
+    def _comments_xml(self) -> bytes:
+        """The comments part: the officer's notes as parsed, then the tool's new ones."""
+        data = serialize(self.root)
+        if not self._new:
+            return data
+        comments = self.root.find(q("commentList"))
+        prefix = (comments.prefix + ":") if comments.prefix else ""
+        added = "".join(self._new)
+        if prefix:
+            added = re.sub(r"<(/?)([A-Za-z]+)([\s/>])", lambda m: f"<{m.group(1)}{prefix}{m.group(2)}{m.group(3)}", added)
+        added = added.encode("utf-8")
+        empty = f"<{prefix}commentList/>".encode()
+        if empty in data:
+            return data.replace(empty, f"<{prefix}commentList>".encode() + added + f"</{prefix}commentList>".encode(), 1)
+        at = data.rindex(f"</{prefix}commentList>".encode())
+        return data[:at] + added + data[at:]
 
     def _only_ours(self) -> bool:
         """Is the drawing, with no shapes left, one the tool made (nothing of the officer's in it)?"""
