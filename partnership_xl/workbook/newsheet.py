@@ -33,7 +33,7 @@ class NewSheet:
     landscape: bool = True
     print_title_rows: int = 0  # the rows repeated at the top of every printed page
 
-    rendered: list[tuple[int, str]] = field(default_factory=list)  # rows written whole by add_row, in order
+    rendered: list[tuple[int, bytes]] = field(default_factory=list)  # rows written whole by add_row, in order
     _last: tuple[int, int] = (0, 0)  # the largest row and column of the rendered rows
 
     def put(self, row: int, col: int, value: object, style: int = 0) -> None:
@@ -49,10 +49,14 @@ class NewSheet:
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
         cells = "".join(cell_xml(value, style, f"{column_letters(col)}{row}") for col, value, style in values
                         if value not in (None, "") or style)
-        self.rendered.append((row, f'<row r="{row}"{attrs}>{cells}</row>'))
+        self.rendered.append((row, f'<row r="{row}"{attrs}>{cells}</row>'.encode()))
         self._last = (max(self._last[0], row), max([self._last[1], *(c for c, _, _ in values)]))
 
     def xml(self) -> bytes:
+        return b"".join(self.pieces())
+
+    def pieces(self) -> list[bytes]:
+        """The worksheet's XML in pieces, to be written one after the other (a long sheet is never joined)."""
         out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
                f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">']
         pr = f'<tabColor rgb="{self.tab_color}"/>' if self.tab_color else ""
@@ -75,16 +79,16 @@ class NewSheet:
         by_row: dict[int, list[int]] = {}
         for r, c in self.cells:
             by_row.setdefault(r, []).append(c)
-        rows: list[tuple[int, str]] = list(self.rendered)
+        rows: list[tuple[int, bytes]] = list(self.rendered)
         for r in sorted(by_row):
             height = self.heights.get(r)
             attrs = f' ht="{height:g}" customHeight="1"' if height else ""
             cells = "".join(cell_xml(*self.cells[(r, c)], f"{column_letters(c)}{r}") for c in sorted(by_row[r]))
-            rows.append((r, f'<row r="{r}"{attrs}>{cells}</row>'))
+            rows.append((r, f'<row r="{r}"{attrs}>{cells}</row>'.encode()))
         if self.rendered and by_row:
             rows.sort(key=lambda row: row[0])
-        out += [text for _, text in rows]
-        out.append("</sheetData>")
+        head = "".join(out).encode("utf-8")
+        out = ["</sheetData>"]
         if self.autofilter:
             out.append(f'<autoFilter ref="{self.autofilter}"/>')
         if self.links:
@@ -97,7 +101,7 @@ class NewSheet:
         out.append(f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>')
         out.append('<headerFooter><oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter></headerFooter>')
         out.append("</worksheet>")
-        return "".join(out).encode("utf-8")
+        return [head, *(text for _, text in rows), "".join(out).encode("utf-8")]
 
 
 def cell_xml(value: object, style: int, ref: str | None = None) -> str:

@@ -206,45 +206,48 @@ class Notes:
         """Write the comments part and the VML drawing back (adding or removing their relationships)."""
         if not self._changed and not self.created_comments:
             return
-        if self._shapes:
+        vml_pieces = [self.vml] if self.vml is not None else None
+        boxes_added = bool(self._shapes)
+        if self._shapes:  # in pieces: a register of 100,000 rows has as many boxes
             at = self.vml.rfind(b"</xml>")
-            self.vml = self.vml[:at] + b"".join(self._shapes) + self.vml[at:]
+            vml_pieces = [self.vml[:at], *self._shapes, self.vml[at:]]
             self._shapes = []
         has_notes = bool(self._new) or bool(self.by_ref())
         if not has_notes:
             if self.comments_part:
                 self._drop_comments()
         else:
-            self.package.set(self.comments_part, self._comments_xml())
+            self.package.set(self.comments_part, self._comments_pieces())
             if self.comments_rel is None:
                 self.package.set_override(self.comments_part, CT_COMMENTS)
                 self.comments_rel = self.package.add_rel(self.sheet_part, REL_COMMENTS, self.comments_part)
         if self.vml is not None:
-            if self.vml_rel is not None and not _SHAPE.search(self.vml) and self._only_ours():
+            if self.vml_rel is not None and not boxes_added and not _SHAPE.search(self.vml) and self._only_ours():
                 self._drop_vml()
             elif self.vml_part is not None and (self.vml_rel is not None or has_notes):
-                self.package.set(self.vml_part, self.vml)
+                self.package.set(self.vml_part, vml_pieces)
                 if self.vml_rel is None:
                     self.package.ensure_default("vml", CT_VML)
                     self.vml_rel = self.package.add_rel(self.sheet_part, REL_VML, self.vml_part)
                     self.sheet.add_legacy_drawing(self.vml_rel)
 
-    def _comments_xml(self) -> bytes:
-        """The comments part: the officer's notes as parsed, then the tool's new ones."""
+    def _comments_pieces(self) -> list[bytes]:
+        """The comments part in pieces: the officer's notes as parsed, then the tool's new ones."""
         data = serialize(self.root)
         if not self._new:
-            return data
+            return [data]
         comments = self.root.find(q("commentList"))
         prefix = (comments.prefix + ":") if comments.prefix else ""
-        added = "".join(self._new)
+        added = [text.encode("utf-8") for text in self._new]
         if prefix:
-            added = re.sub(r"<(/?)([A-Za-z]+)([\s/>])", lambda m: f"<{m.group(1)}{prefix}{m.group(2)}{m.group(3)}", added)
-        added = added.encode("utf-8")
+            added = [re.sub(rb"<(/?)([A-Za-z]+)([\s/>])", lambda m: b"<" + m.group(1) + prefix.encode() + m.group(2) + m.group(3), a)
+                     for a in added]
         empty = f"<{prefix}commentList/>".encode()
         if empty in data:
-            return data.replace(empty, f"<{prefix}commentList>".encode() + added + f"</{prefix}commentList>".encode(), 1)
+            at = data.index(empty)
+            return [data[:at], f"<{prefix}commentList>".encode(), *added, f"</{prefix}commentList>".encode(), data[at + len(empty):]]
         at = data.rindex(f"</{prefix}commentList>".encode())
-        return data[:at] + added + data[at:]
+        return [data[:at], *added, data[at:]]
 
     def _only_ours(self) -> bool:
         """Is the drawing, with no shapes left, one the tool made (nothing of the officer's in it)?"""

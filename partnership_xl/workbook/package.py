@@ -47,6 +47,7 @@ ADDED_MEMBER_TIME = (2015, 1, 1, 0, 0, 0)
 
 #: Parts larger than this are compressed at zlib level 1 rather than 6.
 _LARGE_PART = 8 << 20
+_ZIP64_SIZE = (1 << 31) - 1
 
 #: A parser that never reads a DTD, an entity or the network (the package has passed safety.py too).
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_blank_text=False)
@@ -137,10 +138,17 @@ class Package:
         found = self.find(name)
         if found is None:
             raise PackageError(f"the part {name} is missing")
-        return self._data[found]
+        data = self._data[found]
+        if isinstance(data, list):  # written in pieces: joined when someone reads it back
+            data = self._data[found] = b"".join(data)
+        return data
 
-    def set(self, name: str, data: bytes) -> None:
-        """Replace a member's bytes, or add a new member at the end."""
+    def set(self, name: str, data: bytes | list) -> None:
+        """Replace a member's bytes, or add a new member at the end.
+
+        ``data`` may be a list of bytes-like pieces (a streamed sheet: views of the original rows
+        and the rows patched), written one after the other without being joined in memory.
+        """
         found = self.find(name)
         if found is None:
             self._order.append(name)
@@ -172,6 +180,11 @@ class Package:
                     info.external_attr, info.create_system, info.comment = original.external_attr, original.create_system, original.comment
                     info.extra = b""
                 data = self._data[name]
+                if isinstance(data, list):
+                    with z.open(info, "w", force_zip64=sum(len(piece) for piece in data) > _ZIP64_SIZE) as member:
+                        for piece in data:
+                            member.write(piece)
+                    continue
                 # a large part (a sheet formatted to row 1,048,576) compresses almost as well, and far faster, at level 1
                 z.writestr(info, data, compresslevel=1 if len(data) > _LARGE_PART else None)
 

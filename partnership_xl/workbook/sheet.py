@@ -231,8 +231,9 @@ class SheetXml:
             out.append((col, m.start(), m.end(), bool(m.group(1)), ref is not None))
         return out
 
-    def patch(self, patch: SheetPatch, base_style, changes: list[CellChange], displaced: dict[str, bytes], progress=None) -> bytes:
-        """The part with ``patch`` applied; ``base_style(row, col, s)`` gives a flagged cell's new ``s``.
+    def patch(self, patch: SheetPatch, base_style, changes: list[CellChange], displaced: dict[str, bytes], progress=None) -> list:
+        """The part with ``patch`` applied, as a list of pieces to write one after the other (views of
+        the rows carried over and the rows patched); ``base_style(row, col, s)`` gives a flagged cell's new ``s``.
 
         ``changes`` receives what was done to each flagged cell; ``displaced`` the officer's cells
         the tool's columns replaced (only cells that hold formatting and no value can be there).
@@ -245,7 +246,7 @@ class SheetXml:
             by_row.setdefault(r, {})[c] = fill
         pending = sorted(set(by_row) | set(patch.tool_cells))
         out = [self.declaration, head]
-        data, (pos, end) = self.data, self.inner
+        data, (pos, end) = memoryview(self.data), self.inner  # slices of a view: the rows copied are not copied twice
         out_rows: list[bytes] = []
         i = 0  # the next of the pending rows
         if pending:
@@ -258,7 +259,7 @@ class SheetXml:
                 out_rows.append(data[pos:start])
                 if i < len(pending) and pending[i] == number:
                     i += 1
-                    out_rows.append(self._patch_row(data[start:stop], number, by_row.get(number, {}), patch.tool_cells.get(number, []),
+                    out_rows.append(self._patch_row(self.data[start:stop], number, by_row.get(number, {}), patch.tool_cells.get(number, []),
                                                     base_style, col_styles, changes, displaced))
                 else:
                     out_rows.append(data[start:stop])
@@ -274,7 +275,7 @@ class SheetXml:
         out += out_rows
         out.append(data[pos:end])
         out.append(tail)
-        return b"".join(out)
+        return out
 
     # -- internals -----------------------------------------------------------------------------------
     def _skeleton_edits(self, patch: SheetPatch) -> None:
