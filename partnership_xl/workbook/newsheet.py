@@ -7,6 +7,7 @@ and a partnership named ``=HYPERLINK(...)`` stays text. Links are internal locat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.sax.saxutils import quoteattr
@@ -35,6 +36,11 @@ class NewSheet:
 
     rendered: list[tuple[int, bytes]] = field(default_factory=list)  # rows written whole by add_row, in order
     _last: tuple[int, int] = (0, 0)  # the largest row and column of the rendered rows
+    # a long sheet's rows, made only as the sheet is written: () → (row, [(col, value, style)], height) in order;
+    # ``source_size`` is its last (row, col), and ``link_source`` gives its links the same way
+    row_source: Callable[[], Iterable[tuple[int, list[tuple[int, object, int]], float | None]]] | None = None
+    source_size: tuple[int, int] = (0, 0)
+    link_source: Callable[[], Iterable[tuple[str, str, str]]] | None = None
 
     def put(self, row: int, col: int, value: object, style: int = 0) -> None:
         """One cell (a sheet built cell by cell, in any order)."""
@@ -45,24 +51,21 @@ class NewSheet:
         self.cells[(row, col)] = (value, style)
 
     def add_row(self, row: int, values: list[tuple[int, object, int]], height: float | None = None) -> None:
-        """A whole row of (col, value, style), written at once: a long sheet is held as its XML only."""
-        attrs = f' ht="{height:g}" customHeight="1"' if height else ""
-        cells = "".join(cell_xml(value, style, f"{column_letters(col)}{row}") for col, value, style in values
-                        if value not in (None, "") or style)
-        self.rendered.append((row, f'<row r="{row}"{attrs}>{cells}</row>'.encode()))
+        """A whole row of (col, value, style), written at once: held as its XML only."""
+        self.rendered.append((row, row_xml(row, values, height)))
         self._last = (max(self._last[0], row), max([self._last[1], *(c for c, _, _ in values)]))
 
     def xml(self) -> bytes:
         return b"".join(self.pieces())
 
-    def pieces(self) -> list[bytes]:
+    def pieces(self) -> Iterator[bytes]:
         """The worksheet's XML in pieces, to be written one after the other (a long sheet is never joined)."""
         out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
                f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">']
         pr = f'<tabColor rgb="{self.tab_color}"/>' if self.tab_color else ""
         out.append(f'<sheetPr>{pr}<pageSetUpPr fitToPage="1"/></sheetPr>')
-        last_row = max([*(r for r, _ in self.cells), self._last[0], 1])
-        last_col = max([*(c for _, c in self.cells), self._last[1], 1])
+        last_row = max([*(r for r, _ in self.cells), self._last[0], self.source_size[0], 1])
+        last_col = max([*(c for _, c in self.cells), self._last[1], self.source_size[1], 1])
         out.append(f'<dimension ref="A1:{column_letters(last_col)}{last_row}"/>')
         if self.freeze_rows:
             top = f"A{self.freeze_rows + 1}"
@@ -91,17 +94,32 @@ class NewSheet:
         out = ["</sheetData>"]
         if self.autofilter:
             out.append(f'<autoFilter ref="{self.autofilter}"/>')
-        if self.links:
+        links = [*self.links, *(self.link_source() if self.link_source else ())]
+        if links:
             out.append("<hyperlinks>" + "".join(
                 f'<hyperlink ref="{ref}" location={quoteattr(clean(location))} tooltip={quoteattr(clean(tip)[:255])} '
-                f'display={quoteattr(clean(location))}/>' for ref, location, tip in self.links) + "</hyperlinks>")
+                f'display={quoteattr(clean(location))}/>' for ref, location, tip in links) + "</hyperlinks>")
+            del links
         out.append('<printOptions gridLines="0"/>')
         out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
         orientation = "landscape" if self.landscape else "portrait"
         out.append(f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>')
         out.append('<headerFooter><oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter></headerFooter>')
         out.append("</worksheet>")
-        return [head, *(text for _, text in rows), "".join(out).encode("utf-8")]
+        yield head
+        for _, text in rows:
+            yield text
+        if self.row_source is not None:
+            for row, values, height in self.row_source():
+                yield row_xml(row, values, height)
+        yield "".join(out).encode("utf-8")
+
+
+def row_xml(row: int, values: list[tuple[int, object, int]], height: float | None = None) -> bytes:
+    """One ``<row>`` of (col, value, style) cells; empty unstyled cells are left out."""
+    attrs = f' ht="{height:g}" customHeight="1"' if height else ""
+    cells = "".join(cell_xml(value, style, f"{column_letters(col)}{row}") for col, value, style in values if value not in (None, "") or style)
+    return f'<row r="{row}"{attrs}>{cells}</row>'.encode()
 
 
 def cell_xml(value: object, style: int, ref: str | None = None) -> str:

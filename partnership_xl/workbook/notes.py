@@ -81,9 +81,8 @@ class Notes:
         self.created_comments = self.created_vml = False
         self._changed = False
         self._by_ref: dict | None = None
-        self._new: list[str] = []  # the XML of the comments added (in row order), after the officer's on save
+        self._new: list[tuple[str, int, int, str, int]] = []  # notes added: (ref, row, col, text, box id), after the officer's
         self._author_id: int | None = None
-        self._shapes: list[bytes] = []  # their note boxes, added to the drawing on save
         self._next_shape: int | None = None
 
     # -- reading -------------------------------------------------------------------------------------
@@ -109,14 +108,10 @@ class Notes:
             return False
         if self._author_id is None:
             self._author_id = self._author()
-        text = ours.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        self._new.append(f'<comment ref="{ref}" authorId="{self._author_id}" shapeId="0"><text><r><rPr><sz val="9"/>'
-                         f'<color indexed="81"/><rFont val="Tahoma"/><family val="2"/></rPr><t xml:space="preserve">{text}</t>'
-                         "</r></text></comment>")  # written as text: a register of 100,000 rows has as many notes
         row, col = parse_ref(ref)
         if self._next_shape is None:
             self._next_shape = max([int(m.group(1)) for m in _SHAPE_ID.finditer(self.vml)] + [1024]) + 1
-        self._shapes.append(_shape(self._next_shape, row, col, ours))
+        self._new.append((ref, row, col, ours, self._next_shape))  # the note and its box are made as the package is written
         self._next_shape += 1
         self._changed = True
         return True
@@ -207,11 +202,16 @@ class Notes:
         if not self._changed and not self.created_comments:
             return
         vml_pieces = [self.vml] if self.vml is not None else None
-        boxes_added = bool(self._shapes)
-        if self._shapes:  # in pieces: a register of 100,000 rows has as many boxes
+        boxes_added = bool(self._new)
+        if self._new:  # made as the package is written: a register of 100,000 rows has as many boxes
             at = self.vml.rfind(b"</xml>")
-            vml_pieces = [self.vml[:at], *self._shapes, self.vml[at:]]
-            self._shapes = []
+            head, tail, added = self.vml[:at], self.vml[at:], self._new
+
+            def vml_pieces():
+                yield head
+                for _, row, col, text, number in added:
+                    yield _shape(number, row, col, text)
+                yield tail
         has_notes = bool(self._new) or bool(self.by_ref())
         if not has_notes:
             if self.comments_part:
@@ -231,23 +231,31 @@ class Notes:
                     self.vml_rel = self.package.add_rel(self.sheet_part, REL_VML, self.vml_part)
                     self.sheet.add_legacy_drawing(self.vml_rel)
 
-    def _comments_pieces(self) -> list[bytes]:
-        """The comments part in pieces: the officer's notes as parsed, then the tool's new ones."""
+    def _comments_pieces(self):
+        """The comments part: the officer's notes as parsed, then the tool's new ones (made as it is written)."""
         data = serialize(self.root)
         if not self._new:
-            return [data]
+            return data
         comments = self.root.find(q("commentList"))
         prefix = (comments.prefix + ":") if comments.prefix else ""
-        added = [text.encode("utf-8") for text in self._new]
-        if prefix:
-            added = [re.sub(rb"<(/?)([A-Za-z]+)([\s/>])", lambda m: b"<" + m.group(1) + prefix.encode() + m.group(2) + m.group(3), a)
-                     for a in added]
         empty = f"<{prefix}commentList/>".encode()
         if empty in data:
             at = data.index(empty)
-            return [data[:at], f"<{prefix}commentList>".encode(), *added, f"</{prefix}commentList>".encode(), data[at + len(empty):]]
-        at = data.rindex(f"</{prefix}commentList>".encode())
-        return [data[:at], *added, data[at:]]
+            head, tail = data[:at] + f"<{prefix}commentList>".encode(), f"</{prefix}commentList>".encode() + data[at + len(empty):]
+        else:
+            at = data.rindex(f"</{prefix}commentList>".encode())
+            head, tail = data[:at], data[at:]
+        added, author = self._new, self._author_id
+
+        def pieces():
+            yield head
+            for ref, _, _, text, _ in added:
+                text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                xml = (f'<comment ref="{ref}" authorId="{author}" shapeId="0"><text><r><rPr><sz val="9"/><color indexed="81"/>'
+                       f'<rFont val="Tahoma"/><family val="2"/></rPr><t xml:space="preserve">{text}</t></r></text></comment>').encode()
+                yield re.sub(rb"<(/?)([A-Za-z]+)([\s/>])", lambda m: b"<" + m.group(1) + prefix.encode() + m.group(2) + m.group(3), xml) if prefix else xml
+            yield tail
+        return pieces
 
     def _only_ours(self) -> bool:
         """Is the drawing, with no shapes left, one the tool made (nothing of the officer's in it)?"""

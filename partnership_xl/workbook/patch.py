@@ -216,7 +216,7 @@ class Patcher:
             new = build(styles=styles, title=title, register_sheet=annotation.sheet, threaded=outcome.threaded,
                         register_name=record.register, **kwargs)
             part = self.package.free_name("xl/worksheets/sheet{}.xml")
-            index = self.workbook.add_sheet(title, part, new.pieces())
+            index = self.workbook.add_sheet(title, part, new.pieces)  # written as the package is
             if new.print_title_rows:
                 self.workbook.add_defined_name("_xlnm.Print_Titles", index, f"{_quoted(title)}!$1:${new.print_title_rows}")
             if new.autofilter:
