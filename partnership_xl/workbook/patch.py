@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..errors import OutputError
 from .newsheet import NewSheet, cell_xml
 from .notes import NOTE_MARKER, Notes
 from .ooxml import WorkbookMap
@@ -159,7 +160,6 @@ class Patcher:
 
         # flagged cells, moved to the top-left cell of a merged block
         blocks = sheet.merged()
-        flagged: dict[tuple[int, int], int] = {}
         rank = {"error": 0, "warning": 1, "info": 2}
         worst: dict[tuple[int, int], str] = {}
         for (r, c), severity in annotation.flagged.items():
@@ -246,7 +246,8 @@ class Patcher:
         while any(c in taken for c in range(start, start + width)):
             start += 1
         if start + width - 1 > _LAST_COLUMN:
-            raise PackageError("no five empty columns are left on the register sheet")
+            raise OutputError(f"The sheet '{annotation.sheet}' has no {width} empty columns left for the added scores and findings: "
+                              "delete the stray columns far to the right of the register (Ctrl+End finds them), save it, then run again.")
         return start
 
 
