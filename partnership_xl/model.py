@@ -52,6 +52,8 @@ class Register:
     lock_owner: str | None = None
     # Cells of the data rows in columns no field maps to (for DQ007/DQ008 there): (row, col) → marker
     other_cells: dict[tuple[int, int], object] = field(default_factory=dict)
+    # Large parts the reader unpacked whole (a sheet formatted to row 1,048,576): member → bytes, for the annotated copy
+    unpacked: dict[str, bytes] = field(default_factory=dict, repr=False)
     # Unrecognised headings that clearly mean a field (DQ009 says so): column → suggest.Suggestion
     suggestions: dict[int, object] = field(default_factory=dict)
 

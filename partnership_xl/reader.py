@@ -141,8 +141,9 @@ def read_register(path: Path, settings: Settings, sheet: str | None = None, kind
         if h is None:
             raise NoRegisterSheet(f"Sheet '{chosen}' of {path.name} has no header row with at least {MIN_HEADER_FIELDS} known register columns in its first {HEADER_SEARCH_ROWS} rows: check the sheet name, or set 'sheet' and 'header_row' in partnership-xl.toml.")
     xml = cut.xml.get(chosen) if cut is not None else None
-    del cut
-    return _build(path, chosen, names, rows, merged, h, index, kind, xml)
+    register = _build(path, chosen, names, rows, merged, h, index, kind, xml)
+    register.unpacked = cut.originals if cut is not None else {}
+    return register
 
 
 def _rows(book, name: str, path: Path) -> tuple[list[list], list]:

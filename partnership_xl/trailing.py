@@ -22,7 +22,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree
@@ -100,6 +100,7 @@ class CutPackage:
 
     data: io.BytesIO | None  # the package to hand to python-calamine; None when nothing was cut
     xml: dict[str, bytes]  # sheet name → the sheet XML as handed on (cut), for each large sheet unpacked
+    originals: dict[str, bytes] = field(default_factory=dict)  # member → its bytes before the cut, for the annotated copy
 
 
 def cut_package(path: Path, min_bytes: int | None = None, skip: Container[str] = ()) -> CutPackage | None:
@@ -117,6 +118,7 @@ def cut_package(path: Path, min_bytes: int | None = None, skip: Container[str] =
             infos = src.infolist()
             cut: dict[str, bytes] = {}
             xml_of: dict[str, bytes] = {}
+            originals: dict[str, bytes] = {}
             for info in infos:
                 name = by_part.get(info.filename)
                 if name is None or name in skip or info.file_size < min_bytes:
@@ -125,11 +127,12 @@ def cut_package(path: Path, min_bytes: int | None = None, skip: Container[str] =
                 found = find_tail(xml, min_bytes)
                 if found is not None:
                     start, end = found
+                    originals[info.filename] = xml  # the copy needs it whole: it need not unpack it again
                     xml = cut[info.filename] = xml[:start] + xml[end:]
                 xml_of[name] = xml
                 del xml
             if not cut:
-                return CutPackage(None, xml_of)
+                return CutPackage(None, xml_of, originals)
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as dst:
                 for info in infos:
@@ -137,4 +140,4 @@ def cut_package(path: Path, min_bytes: int | None = None, skip: Container[str] =
     except (OSError, zipfile.BadZipFile, zlib.error, KeyError, RuntimeError, ValueError, EOFError, NotImplementedError):
         return None  # damaged: let the reader say so, as without this module
     buf.seek(0)
-    return CutPackage(buf, xml_of)
+    return CutPackage(buf, xml_of, originals)

@@ -48,7 +48,7 @@ def write_annotated(result: CheckResult, out: Path, progress: Callable[[int], No
     package = None
     if register.kind == "xlsx":
         try:
-            package = Package.read(register.path)
+            package = Package.read(register.path, register.unpacked)
             package, outcome = _annotate(package, result, losses, progress)
         except (PackageError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             package = None

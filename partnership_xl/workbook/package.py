@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +48,8 @@ ADDED_MEMBER_TIME = (2015, 1, 1, 0, 0, 0)
 
 #: Parts larger than this are compressed at zlib level 1 rather than 6.
 _LARGE_PART = 8 << 20
-_ZIP64_SIZE = (1 << 31) - 1  # a member larger than this needs zip64 headers written before its data
+#: A part given in pieces is joined and written at once up to this size, and streamed beyond it.
+_STREAM_OVER = 64 << 20
 
 #: A parser that never reads a DTD, an entity or the network (the package has passed safety.py too).
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_blank_text=False)
@@ -105,8 +107,12 @@ class Package:
         self._order: list[str] = []
 
     @classmethod
-    def read(cls, source: Path | BinaryIO | bytes) -> Package:
-        """Read every member of the zip at ``source`` (a path, a file object or bytes)."""
+    def read(cls, source: Path | BinaryIO | bytes, unpacked: dict[str, bytes] | None = None) -> Package:
+        """Read every member of the zip at ``source`` (a path, a file object or bytes).
+
+        ``unpacked`` holds members already unpacked (by the reader): each is used as it is when its
+        size and CRC-32 match the zip's, instead of being unpacked again.
+        """
         import io
 
         package = cls()
@@ -116,7 +122,11 @@ class Package:
                 if info.filename in package._data:
                     continue
                 package._infos[info.filename] = info
-                package._data[info.filename] = z.read(info)
+                known = (unpacked or {}).get(info.filename)
+                if known is not None and len(known) == info.file_size and zlib.crc32(known) == info.CRC:
+                    package._data[info.filename] = known
+                else:
+                    package._data[info.filename] = z.read(info)
                 package._order.append(info.filename)
         return package
 
@@ -185,9 +195,23 @@ class Package:
                     info.extra = b""
                 data = self._data[name]
                 if not isinstance(data, bytes):
-                    pieces = data() if callable(data) else data
-                    large = isinstance(data, list) and sum(len(piece) for piece in data) > _ZIP64_SIZE
-                    with z.open(info, "w", force_zip64=large) as member:
+                    # pieces: joined when they come to less than _STREAM_OVER (one fast write), else streamed
+                    pieces = iter(data() if callable(data) else data)
+                    buffer, size = [], 0
+                    for piece in pieces:
+                        buffer.append(piece)
+                        size += len(piece)
+                        if size > _STREAM_OVER:
+                            break
+                    else:
+                        data = b"".join(buffer)
+                        del buffer
+                        z.writestr(info, data, compresslevel=1 if len(data) > _LARGE_PART else None)
+                        continue
+                    with z.open(info, "w", force_zip64=True) as member:
+                        for piece in buffer:
+                            member.write(piece)
+                        del buffer
                         for piece in pieces:
                             member.write(piece)
                     continue
