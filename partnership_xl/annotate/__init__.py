@@ -23,7 +23,7 @@ from ..outputs import write_atomically
 from ..workbook.package import Package, PackageError
 from ..workbook.patch import Patcher
 from .marks import register_annotation
-from .sheets import findings_sheet, is_tool_sheet_row, summary_sheet
+from .sheets import SIGNATURE_WORDS, findings_sheet, is_tool_sheet_row, summary_sheet
 from .values import values_only_sentence, values_package
 
 
@@ -63,7 +63,7 @@ def write_annotated(result: CheckResult, out: Path, progress: Callable[[int], No
 def _annotate(package: Package, result: CheckResult, losses: list[str], progress: Callable[[int], None] | None = None):
     register = result.register
     patcher = Patcher(package, register.sheet)
-    patcher.unmark(register.header_row, is_tool_sheet_row)
+    patcher.unmark(register.header_row, is_tool_sheet_row, SIGNATURE_WORDS)
     annotation = register_annotation(result)
     annotation.sheets = [("Findings", findings_sheet, {"result": result}),
                          ("Summary", summary_sheet, {"result": result, "losses": losses})]

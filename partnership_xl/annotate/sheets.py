@@ -23,6 +23,8 @@ SUMMARY_TITLE = "partnership-xl: summary of the check"
 FINDINGS_HEADERS = ("Ref", "Partnership", "Lead officer", "Service area", "Column", "Cell", "Code", "Severity", "Message", "Policy clause")
 #: The Findings header of copies made before the officer's heading, lead officer and service area were added.
 _OLD_FINDINGS_HEADERS = ("Code", "Severity", "Ref", "Partnership", "Field", "Cell", "Message", "Policy clause")
+#: Words one of the tool's sheets always holds (its title, its last heading): only sheets holding one are read for the signature.
+SIGNATURE_WORDS = ("partnership-xl", "Policy clause")
 _FINDINGS_WIDTHS = (9, 30, 18, 18, 22, 8, 8, 9, 70, 26)
 
 

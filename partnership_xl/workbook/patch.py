@@ -81,14 +81,16 @@ class Patcher:
         return self._strings
 
     # -- undo --------------------------------------------------------------------------------------
-    def unmark(self, header_row: int, is_tool_sheet: Callable[[list], bool] = lambda first_row: False) -> None:
+    def unmark(self, header_row: int, is_tool_sheet: Callable[[list], bool] = lambda first_row: False,
+               signature_words: tuple[str, ...] = ()) -> None:
         """Take out every mark a previous check left: sheets, columns, fills, notes, record.
 
         ``is_tool_sheet(first_row)`` tells the tool's sheets by their first row's values, for a
-        copy whose record was lost (the sheets' signature is the annotation's to know).
+        copy whose record was lost (the sheets' signature is the annotation's to know); only
+        sheets holding one of ``signature_words`` (as bytes, here or in the shared strings) are read for it.
         """
         record = self.record
-        for name in (record.sheets if record else self._tool_sheets_by_signature(is_tool_sheet)):
+        for name in (record.sheets if record else self._tool_sheets_by_signature(is_tool_sheet, signature_words)):
             if self.workbook.sheet(name) is not None:
                 self.workbook.remove_sheet(name)
         original = self.package.get(self.sheet_part)
@@ -130,10 +132,14 @@ class Patcher:
                 return True
         return False
 
-    def _tool_sheets_by_signature(self, is_tool_sheet: Callable[[list], bool]) -> list[str]:
+    def _tool_sheets_by_signature(self, is_tool_sheet: Callable[[list], bool], words: tuple[str, ...]) -> list[str]:
         names = []
+        encoded = [w.encode() for w in words]
+        in_strings = any(w in self._strings_bytes() for w in encoded)
         for s in self.workbook.sheets:
             if s.is_worksheet and s.part and s.state == "visible":
+                if encoded and not in_strings and not any(w in self.package.get(s.part) for w in encoded):
+                    continue
                 first = _first_row_texts(SheetXml(self.package.get(s.part)), self.strings)
                 if is_tool_sheet(first):
                     names.append(s.name)
