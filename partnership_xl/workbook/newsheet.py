@@ -126,6 +126,12 @@ def cell_xml(value: object, style: int, ref: str | None = None) -> str:
     """One ``<c>``: text inline (never a formula), numbers and dates as numbers."""
     r = f' r="{ref}"' if ref else ""
     s = f' s="{style}"' if style else ""
+    if type(value) is str:  # the common case first: most cells the tool writes are text
+        if _NEEDS_CLEANING.search(value):
+            value = clean(value)
+        if "&" in value or "<" in value or ">" in value:
+            value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<c{r}{s} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
     if value is None:
         return f"<c{r}{s}/>"
     if isinstance(value, bool):
@@ -138,8 +144,4 @@ def cell_xml(value: object, style: int, ref: str | None = None) -> str:
         return f"<c{r}{s}/>" if value != value or value in (float("inf"), float("-inf")) else f"<c{r}{s}><v>{value!r}</v></c>"
     if isinstance(value, int):
         return f"<c{r}{s}><v>{value}</v></c>"
-    text = str(value)
-    if _NEEDS_CLEANING.search(text):
-        text = clean(text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c{r}{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return cell_xml(str(value), style, ref)
