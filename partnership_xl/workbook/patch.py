@@ -22,7 +22,7 @@ from .record import Record
 from .record import add as add_record
 from .record import find as find_record
 from .record import remove as remove_record
-from .sheet import CellChange, SheetPatch, SheetXml, column_letters, parse_range, parse_ref
+from .sheet import _REF, _STYLE, CellChange, SheetPatch, SheetXml, column_letters, parse_range, parse_ref
 from .strings import REL_SHARED_STRINGS, SharedStrings
 from .styles import StyleBook
 
@@ -320,21 +320,25 @@ def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, i
         region = pattern.sub(drop, region)
     if record and record.cells:
         wanted = {c.ref: c for c in record.cells}
-        cell = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)(/?)>')
-        empty_created = re.compile(rb"\A<" + p + rb'c r="[A-Z0-9]+" s="[0-9]+"/>')
+        # any attribute order and quoting: the officer's own cells keep theirs (a cell written
+        # <c s='3' r='B5'> is matched as well as <c r="B5" s="3">)
+        cell = re.compile(rb"<" + p + rb"c(?=[\s/>])[^>]*?(/?)>")
+        attribute = re.compile(rb"""\s([\w:]+)\s*=\s*["'][^"']*["']""")
 
         def restore(m: re.Match) -> bytes:
-            change = wanted.get(m.group(1).decode())
+            tag = m.group(0)
+            ref = _REF.search(tag)
+            change = wanted.get((ref.group(1) + ref.group(2)).decode()) if ref and ref.group(1) else None
             if change is None:
-                return m.group(0)
-            s = re.search(rb'\ss="([0-9]+)"', m.group(0))
+                return tag
+            s = _STYLE.search(tag)
             if s is None or s.group(1).decode() != change.after:
-                return m.group(0)  # restyled by the officer since: kept
-            if change.created and empty_created.match(m.group(0)):
+                return tag  # restyled by the officer since: kept
+            if change.created and m.group(1) and {a.group(1) for a in attribute.finditer(tag)} == {b"r", b"s"}:
                 return b""
             if change.before is None:
-                return m.group(0)[:s.start()] + m.group(0)[s.end():]
-            return m.group(0)[:s.start(1)] + change.before.encode() + m.group(0)[s.end(1):]
+                return tag[:s.start()] + tag[s.end():]
+            return tag[:s.start(1)] + change.before.encode() + tag[s.end(1):]
         region = cell.sub(restore, region)
     return data[:lo] + region + data[hi:]
 

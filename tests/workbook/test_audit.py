@@ -1,0 +1,365 @@
+"""An outside audit of the annotated copy (issue 10): variants of the sample register and of the
+corpus, edited at the XML level the way other writers, Excel and officers leave them, each copy
+checked as Excel would check it before opening it (cell order, relationships, content types,
+unique ids, schema order) and checked again as an officer would check it again.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from partnership_xl.annotate import write_annotated
+from partnership_xl.config import Settings
+from partnership_xl.engine import check
+
+from ..conftest import AS_OF
+from .graft import CORPUS, graft
+from .schema_order import order_problems
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_register.xlsx"
+REGISTER = "Partnership Register"
+REGISTER_PART = "xl/worksheets/sheet2.xml"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+TOOL_SUFFIX = " (partnership-xl)"
+
+
+# -- building variants -------------------------------------------------------------------------------
+def read_members(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    with zipfile.ZipFile(path) as z:
+        return [(i, z.read(i)) for i in z.infolist()]
+
+
+def variant(src: Path, dst: Path, edit=None, compression=zipfile.ZIP_DEFLATED, comment: bytes = b"") -> Path:
+    """``src`` rewritten to ``dst``, its members in order; ``edit(parts)`` changes the dict name → bytes."""
+    members = read_members(src)
+    parts = {i.filename: d for i, d in members}
+    if edit:
+        edit(parts)
+    order = [i.filename for i, _ in members if i.filename in parts] + [n for n in parts if n not in {i.filename for i, _ in members}]
+    with zipfile.ZipFile(dst, "w", compression) as z:
+        for name in order:
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 5, 1, 12, 0, 0)), parts[name], compress_type=compression)
+        z.comment = comment
+    return dst
+
+
+def annotate(register: Path, out: Path) -> list[str]:
+    return write_annotated(check(register, Settings(), AS_OF), out)
+
+
+def cli_validate(register: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "partnership_xl", "validate", str(register), "--out", str(out), "--as-of", "2026-11-25"],
+                          capture_output=True, text=True, cwd=register.parent, timeout=300)
+
+
+def col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def col_letters(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def members(path: Path) -> dict[str, bytes]:
+    return {i.filename: d for i, d in read_members(path)}
+
+
+# -- what Excel checks before it opens a package -----------------------------------------------------------
+def _resolve(source: str, target: str) -> str:
+    import posixpath
+
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def _rels_of(parts: dict[str, bytes], part: str) -> list[etree._Element]:
+    import posixpath
+
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels") if part else "_rels/.rels"
+    return list(etree.fromstring(parts[rels])) if rels in parts else []
+
+
+def workbook_part(parts: dict[str, bytes]) -> str:
+    return next(_resolve("", r.get("Target")) for r in _rels_of(parts, "") if r.get("Type", "").endswith("/officeDocument"))
+
+
+def sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
+    """sheet name → part, in <sheets> order."""
+    wb = workbook_part(parts)
+    rels = {r.get("Id"): r for r in _rels_of(parts, wb)}
+    out = {}
+    for s in etree.fromstring(parts[wb]).iter(f"{{{MAIN}}}sheet"):
+        out[s.get("name")] = _resolve(wb, rels[s.get(f"{{{REL}}}id")].get("Target"))
+    return out
+
+
+def sheet_names(parts: dict[str, bytes]) -> list[str]:
+    return list(sheet_parts(parts))
+
+
+def defined_names(parts: dict[str, bytes]) -> list[tuple[str, str | None, str]]:
+    """(name, the sheet its localSheetId names, text) of each defined name."""
+    names = sheet_names(parts)
+    root = etree.fromstring(parts[workbook_part(parts)])
+    out = []
+    for d in root.iter(f"{{{MAIN}}}definedName"):
+        local = d.get("localSheetId")
+        out.append((d.get("name"), names[int(local)] if local is not None and int(local) < len(names) else local, d.text))
+    return out
+
+
+def _cell_order_problems(part: str, xml: bytes) -> list[str]:
+    problems = []
+    last_row = 0
+    root = etree.fromstring(xml)
+    sd = root.find(f"{{{MAIN}}}sheetData")
+    if sd is None:
+        return problems
+    for row in sd.iter(f"{{{MAIN}}}row"):
+        r = int(row.get("r")) if row.get("r") else last_row + 1
+        if r <= last_row:
+            problems.append(f"{part}: row {r} after row {last_row}")
+        last_row = r
+        last_col = 0
+        for c in row.iter(f"{{{MAIN}}}c"):
+            ref = c.get("r")
+            if ref is None:
+                last_col += 1
+                continue
+            m = re.fullmatch(r"([A-Z]+)([0-9]+)", ref)
+            col = col_number(m.group(1))
+            if int(m.group(2)) != r:
+                problems.append(f"{part}: cell {ref} in row {r}")
+            if col <= last_col:
+                problems.append(f"{part}: cell {ref} after column {col_letters(last_col)} in row {r}")
+            last_col = col
+        children = [etree.QName(e).localname for e in row if isinstance(e.tag, str)]
+        if "extLst" in children and children.index("extLst") != len(children) - 1:
+            problems.append(f"{part}: row {r} has cells after its extLst")
+    return problems
+
+
+def package_problems(path: Path) -> list[str]:
+    """What makes Excel repair a package (or refuse it): [] when it opens cleanly."""
+    parts = members(path)
+    problems = []
+    types = etree.fromstring(parts["[Content_Types].xml"])
+    overrides = {e.get("PartName").lower(): e.get("ContentType") for e in types if etree.QName(e).localname == "Override"}
+    defaults = {e.get("Extension").lower(): e.get("ContentType") for e in types if etree.QName(e).localname == "Default"}
+    for name in parts:
+        if name.endswith("/") or name == "[Content_Types].xml":
+            continue
+        if "/" + name.lower() not in overrides and name.rsplit(".", 1)[-1].lower() not in defaults:
+            problems.append(f"{name} has no content type")
+    for over in overrides:
+        if over.lstrip("/") not in {n.lower() for n in parts}:
+            problems.append(f"Override for missing part {over}")
+    for name in parts:
+        if not name.endswith(".rels"):
+            continue
+        source = name.replace("_rels/", "")[:-5]
+        ids = []
+        for r in etree.fromstring(parts[name]):
+            ids.append(r.get("Id"))
+            if r.get("TargetMode") == "External":
+                continue
+            target = _resolve(source, r.get("Target"))
+            if target not in parts:
+                problems.append(f"{name}: {r.get('Id')} points at missing {target}")
+        if len(ids) != len(set(ids)):
+            problems.append(f"{name}: duplicate relationship ids")
+    wb = workbook_part(parts)
+    root = etree.fromstring(parts[wb])
+    sheets = list(root.iter(f"{{{MAIN}}}sheet"))
+    for attr in ("sheetId", f"{{{REL}}}id", "name"):
+        values = [s.get(attr).lower() if attr == "name" else s.get(attr) for s in sheets]
+        if len(values) != len(set(values)):
+            problems.append(f"workbook.xml: duplicate sheet {attr}")
+    for s in sheets:
+        if len(s.get("name")) > 31 or re.search(r"[\[\]:*?/\\]", s.get("name")):
+            problems.append(f"sheet name {s.get('name')!r} is not one Excel allows")
+    for d in root.iter(f"{{{MAIN}}}definedName"):
+        if d.get("localSheetId") is not None and int(d.get("localSheetId")) >= len(sheets):
+            problems.append(f"defined name {d.get('name')} on sheet {d.get('localSheetId')} of {len(sheets)}")
+    scoped = [(d.get("name").lower(), d.get("localSheetId")) for d in root.iter(f"{{{MAIN}}}definedName")]
+    if len(scoped) != len(set(scoped)):
+        problems.append("duplicate defined names")
+    problems += [f"{wb}: {p}" for p in order_problems(parts[wb])]
+    # styles: every s a worksheet uses is a cellXfs index; every xf's ids exist
+    styles_part = next((_resolve(wb, r.get("Target")) for r in _rels_of(parts, wb) if r.get("Type", "").endswith("/styles")), None)
+    xf_count = None
+    if styles_part:
+        st = etree.fromstring(parts[styles_part])
+        problems += [f"{styles_part}: {p}" for p in order_problems(parts[styles_part])]
+        counts = {n: len(st.find(f"{{{MAIN}}}{n}")) if st.find(f"{{{MAIN}}}{n}") is not None else 0 for n in ("fonts", "fills", "borders")}
+        xfs = st.find(f"{{{MAIN}}}cellXfs")
+        xf_count = len(xfs)
+        for i, xf in enumerate(xfs):
+            for attr, n in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
+                if int(xf.get(attr, "0")) >= max(counts[n], 1):
+                    problems.append(f"cellXfs[{i}] {attr} past {n}")
+        for n in ("fonts", "fills", "borders", "cellXfs"):
+            e = st.find(f"{{{MAIN}}}{n}")
+            if e is not None and e.get("count") is not None and int(e.get("count")) != len(e):
+                problems.append(f"{styles_part}: {n} count {e.get('count')} for {len(e)}")
+    for name, part in sheet_parts(parts).items():
+        xml = parts[part]
+        if etree.QName(etree.fromstring(xml)).localname != "worksheet":
+            continue
+        problems += [f"{part}: {p}" for p in order_problems(xml)]
+        problems += _cell_order_problems(part, xml)
+        if xf_count is not None:
+            for s in re.findall(rb"""<(?:\w+:)?c\b[^>]*?\ss=["'](\d+)["']""", xml):
+                if int(s) >= xf_count:
+                    problems.append(f"{part}: style {int(s)} past cellXfs ({xf_count})")
+                    break
+        for r in _rels_of(parts, part):
+            target = _resolve(part, r.get("Target")) if r.get("TargetMode") != "External" else None
+            if target and r.get("Type", "").endswith("/comments") and target in parts:
+                c = etree.fromstring(parts[target])
+                problems += [f"{target}: {p}" for p in order_problems(parts[target])]
+                refs = [e.get("ref") for e in c.iter(f"{{{MAIN}}}comment")]
+                if len(refs) != len(set(refs)):
+                    problems.append(f"{target}: two notes on one cell")
+                authors = len(c.find(f"{{{MAIN}}}authors"))
+                if any(int(e.get("authorId")) >= authors for e in c.iter(f"{{{MAIN}}}comment")):
+                    problems.append(f"{target}: a note's author is missing")
+            if target and r.get("Type", "").endswith("/vmlDrawing") and target in parts:
+                ids = re.findall(rb"""<v:shape\b[^>]*?\sid=["']([^"']+)["']""", parts[target])
+                if len(ids) != len(set(ids)):
+                    problems.append(f"{target}: duplicate shape ids {sorted(set(i for i in ids if ids.count(i) > 1))[:5]}")
+    return problems
+
+
+def register_rows(path: Path, sheet: str = REGISTER) -> dict[tuple[int, int], object]:
+    """The register sheet's values by (row, col), as calamine reads them."""
+    import python_calamine as pc
+
+    book = pc.CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return {(r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v not in ("", None)}
+
+
+def header_texts(path: Path, sheet: str = REGISTER, header_row: int = 4) -> list[str]:
+    cells = register_rows(path, sheet)
+    return [str(v) for (r, _c), v in sorted(cells.items()) if r == header_row]
+
+
+# -- the sheet XML, rewritten ---------------------------------------------------------------------------
+def _edit_sheet(parts: dict[str, bytes], part: str, change) -> None:
+    parts[part] = change(parts[part])
+
+
+def single_quoted_s_first(xml: bytes) -> bytes:
+    """Cells written with single quotes and ``s`` before ``r``, newlines between rows and cells."""
+    def cell(m: re.Match) -> bytes:
+        attrs = dict(re.findall(rb'(\w+)="([^"]*)"', m.group(1)))
+        order = [k for k in (b"s", b"t", b"r") if k in attrs]
+        return b"<c " + b" ".join(k + b"='" + attrs[k] + b"'" for k in order) + m.group(2) + b">"
+    lo, hi = xml.index(b"<sheetData>"), xml.index(b"</sheetData>")
+    body = re.sub(rb"<c ([^>]*?)(/?)>", cell, xml[lo:hi])
+    body = body.replace(b"<row ", b"\n  <row ").replace(b"<c ", b"\n    <c ")
+    return xml[:lo] + body + b"\n" + xml[hi:]
+
+
+# =========================================================================================================
+# 1. the copy of the sample itself
+# =========================================================================================================
+@pytest.fixture(scope="module")
+def sample_copy(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "copy.xlsx"
+    annotate(SAMPLE, out)
+    return out
+
+
+def test_the_sample_copy_opens_without_repair(sample_copy):
+    """Flagged blank cells and the tool's cells inserted at one place must come out in column order."""
+    assert package_problems(sample_copy) == []
+
+
+def test_the_tool_columns_come_after_the_last_cell_in_column_order(sample_copy):
+    xml = members(sample_copy)[REGISTER_PART]
+    for row in re.findall(rb'<row r="(\d+)"[^>]*>(.*?)</row>', xml, re.S):
+        cols = [col_number(c.decode()) for c in re.findall(rb'<c r="([A-Z]+)\d+"', row[1])]
+        assert cols == sorted(cols), f"row {int(row[0])}: {[col_letters(c) for c in cols]}"
+
+
+# =========================================================================================================
+# 2. register sheet XML as other writers leave it
+# =========================================================================================================
+def test_single_quoted_attributes_s_before_r_and_newlines(tmp_path):
+    reg = variant(SAMPLE, tmp_path / "quoted.xlsx", lambda p: _edit_sheet(p, REGISTER_PART, single_quoted_s_first))
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert package_problems(out) == []
+    assert register_rows(out) | {} != {}
+    # values of the register are unchanged
+    before, after = register_rows(reg), register_rows(out)
+    assert {k: v for k, v in after.items() if k[1] <= 43} == before
+
+
+def test_single_quoted_cells_get_their_style_back_when_checked_again(tmp_path):
+    """The copy of a copy of a register written with single quotes / ``s`` first equals the copy."""
+    reg = variant(SAMPLE, tmp_path / "quoted.xlsx", lambda p: _edit_sheet(p, REGISTER_PART, single_quoted_s_first))
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    annotate(reg, first)
+    annotate(first, second)
+    a, b = members(first), members(second)
+    assert [n for n in a if a[n] != b.get(n) and n != "docProps/core.xml"] == []
+    # and un-marking gives every flagged cell back its exact original s
+    original_s = {ref: s for s, ref in re.findall(rb"""<c s='(\d+)'(?: t='\w+')? r='([A-Z]+\d+)'""", members(reg)[REGISTER_PART])}
+    from partnership_xl.workbook.package import Package
+    from partnership_xl.workbook.patch import Patcher
+
+    pkg = Package.read(second)
+    Patcher(pkg, REGISTER).unmark(4)
+    xml = pkg.get(REGISTER_PART)
+    now = {ref: s for s, ref in re.findall(rb"""<c s='(\d+)'(?: t='\w+')? r='([A-Z]+\d+)'""", xml)}
+    changed = {ref.decode(): (original_s[ref], now.get(ref)) for ref in original_s if now.get(ref) != original_s[ref]}
+    assert changed == {}
+
+
+def test_cells_and_rows_without_references(tmp_path):
+    def strip_refs(xml: bytes) -> bytes:
+        lo, hi = xml.index(b"<sheetData>"), xml.index(b"</sheetData>")
+        body = re.sub(rb' r="[A-Z]+\d+"', b"", xml[lo:hi])  # cells lose r; rows keep theirs (Excel needs row gaps)
+        return xml[:lo] + body + xml[hi:]
+    reg = variant(SAMPLE, tmp_path / "noref.xlsx", lambda p: _edit_sheet(p, REGISTER_PART, strip_refs))
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert package_problems(out) == []
+    before, after = register_rows(reg), register_rows(out)
+    assert {k: v for k, v in after.items() if k[1] <= 43} == before
+
+
+def test_a_row_extlst_stays_last_in_its_row(tmp_path):
+    """CT_Row is (c*, extLst?): the tool's cells go before a row's extLst, never after it."""
+    ext = (b'<extLst><ext uri="{pxl-audit}" xmlns:a="urn:audit"><a:x/></ext></extLst>')
+    def add_ext(xml: bytes) -> bytes:
+        return re.sub(rb'(<row r="(?:5|6|7|8)"[^>]*>.*?)(</row>)', lambda m: m.group(1) + ext + m.group(2), xml, flags=re.S)
+    reg = variant(SAMPLE, tmp_path / "ext.xlsx", lambda p: _edit_sheet(p, REGISTER_PART, add_ext))
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert package_problems(out) == []
