@@ -172,6 +172,7 @@ class WorkbookMap:
             self.package.remove(sheet.part)
             self.package.remove(rels_name(sheet.part))
             self.package.set_override(sheet.part, None)
+            self.package.set_override(rels_name(sheet.part), None)  # LibreOffice gives rels parts Overrides
         self.sheets.remove(sheet)
 
     def add_defined_name(self, name: str, local_sheet: int, text: str, hidden: bool = False) -> None:

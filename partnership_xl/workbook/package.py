@@ -86,8 +86,12 @@ def rels_name(part: str) -> str:
 def resolve(source_part: str, target: str) -> str:
     """A relationship's target as a member name, relative to the folder of ``source_part``."""
     if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+        name = posixpath.normpath(target.lstrip("/"))
+    else:
+        name = posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+    while name.startswith("../"):  # nothing is above the package's root (LibreOffice writes ../customXml/... from _rels/.rels)
+        name = name[3:]
+    return name
 
 
 def relative(source_part: str, target_part: str) -> str:
@@ -218,6 +222,7 @@ class Package:
             self.set(name, serialize(root))
         else:
             self.remove(name)
+            self.set_override(name, None)
 
     # -- content types ---------------------------------------------------------------------------
     def _types(self) -> etree._Element:
@@ -243,16 +248,21 @@ class Package:
         """Give member ``name`` an Override content type (None removes its Override)."""
         root = self._types()
         partname = "/" + name
+        changed = False
         for e in list(root):
             if isinstance(e.tag, str) and etree.QName(e).localname == "Override" and (e.get("PartName") or "").lower() == partname.lower():
                 if content_type is None:
                     root.remove(e)
+                    changed = True
                 else:
+                    changed = changed or e.get("ContentType") != content_type
                     e.set("ContentType", content_type)
                     content_type = None
         if content_type is not None:
             etree.SubElement(root, f"{{{NS_CT}}}Override", PartName=partname, ContentType=content_type)
-        self.set("[Content_Types].xml", serialize(root))
+            changed = True
+        if changed:
+            self.set("[Content_Types].xml", serialize(root))
 
     def ensure_default(self, extension: str, content_type: str) -> None:
         """Make sure members ending in ``.extension`` have a content type (a Default, placed before the Overrides)."""

@@ -94,7 +94,11 @@ class Patcher:
         if record is None and not self._notes_marked() and not any(TOOL_SUFFIX.encode() in data for data in (original, self._strings_bytes())):
             return  # the register sheet holds nothing of the tool's (the workbook part is saved by mark)
         sheet = SheetXml(original)
-        columns = record.tool_columns if record and record.tool_columns else self._tool_columns_by_header(sheet, header_row)
+        columns = self._tool_columns_by_header(sheet, header_row)
+        if record and record.tool_columns and (columns is None or columns == record.tool_columns):
+            columns = record.tool_columns
+        # else the headers moved (the officer inserted or deleted a column in the copy): the recorded
+        # columns now hold the officer's data, and the tool's are where their headings are
         data = sheet.data
         if columns or (record and record.cells):
             data = _restore_cells(sheet, record, columns, header_row)

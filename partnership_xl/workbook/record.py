@@ -94,8 +94,9 @@ class Record:
 
 
 def find(package: Package, workbook_part: str) -> Record | None:
-    """The tool's record in ``package``, or None."""
-    for _, target in package.targets(workbook_part, REL_CUSTOM_XML):
+    """The tool's record in ``package``, or None (related from the workbook part, or from the
+    package's root where LibreOffice moves custom XML when it saves the copy)."""
+    for _, target in [*package.targets(workbook_part, REL_CUSTOM_XML), *package.targets("", REL_CUSTOM_XML)]:
         if package.find(target) is None:
             continue
         data = package.get(target)
@@ -112,14 +113,16 @@ def remove(package: Package, workbook_part: str, record: Record) -> None:
     """Take the record's parts and relationships out of ``package``."""
     if record.part is None:
         return
-    for rel, target in list(package.targets(workbook_part, REL_CUSTOM_XML)):
-        if package.find(target) == record.part:
-            package.remove_rel(workbook_part, rel.id)
+    for source in (workbook_part, ""):
+        for rel, target in list(package.targets(source, REL_CUSTOM_XML)):
+            if package.find(target) == record.part:
+                package.remove_rel(source, rel.id)
     for _, props in list(package.targets(record.part, REL_CUSTOM_XML_PROPS)):
         package.remove(props)
         package.set_override(props, None)
-    package.remove(rels_name(record.part))
-    package.remove(record.part)
+    for name in (rels_name(record.part), record.part):
+        package.remove(name)
+        package.set_override(name, None)
 
 
 def add(package: Package, workbook_part: str, record: Record) -> None:
