@@ -486,3 +486,135 @@ def fix_lead_officer_any(path: Path, out: Path) -> tuple[Path, str]:
         parts[part] = (xml[:m.start()] + b'<c r="' + ref.encode() + b'"' + (m.group(1) or b"") + b' t="inlineStr"><is><t>Pat Officer</t></is></c>'
                        + xml[m.end():])
     return variant(path, out, edit), ref
+
+
+# =========================================================================================================
+# 4. the workbook around the register
+# =========================================================================================================
+def grafted(tmp_path: Path, corpus_file: str, name: str = REGISTER, extra: tuple[str, ...] = ()) -> Path:
+    """The sample register grafted into a corpus workbook under ``name``, after sheets ``extra``."""
+    data = (CORPUS / corpus_file).read_bytes()
+    for sheet in extra:
+        data = graft(data, rows=[["An officer's own sheet"]], name=sheet)
+    data = graft(data, name=name)
+    path = tmp_path / corpus_file
+    path.write_bytes(data)
+    return path
+
+
+def vml_shape_problems(path: Path) -> list[str]:
+    """VML shape ids (``_x0000_sN``) are unique across the workbook and inside their drawing's idmap block."""
+    parts = members(path)
+    seen: dict[int, str] = {}
+    problems = []
+    for name, data in parts.items():
+        if not name.lower().endswith(".vml"):
+            continue
+        idmap = re.search(rb"""<o:idmap\b[^>]*\bdata=["']([0-9, ]+)["']""", data)
+        blocks = {int(x) for x in re.split(rb"[, ]+", idmap.group(1)) if x} if idmap else set()
+        for m in re.finditer(rb"""<v:shape\b[^>]*?\sid=["']_x0000_s(\d+)["']""", data):
+            n = int(m.group(1))
+            if n in seen:
+                problems.append(f"shape _x0000_s{n} in {name} and {seen[n]}")
+            seen[n] = name
+            if blocks and n // 1024 not in blocks:
+                problems.append(f"shape _x0000_s{n} of {name} is outside its idmap {sorted(blocks)}")
+    return problems
+
+
+@pytest.mark.parametrize("corpus_file", ["closedxml-CommentAndButton.xlsx", "poi-right-to-left.xlsx", "oxsdk-Complex01.xlsx"])
+def test_note_boxes_never_reuse_a_shape_id_another_sheet_has(tmp_path, corpus_file):
+    """Another sheet's notes or buttons hold _x0000_s1025...: the register's new drawing (its own
+    idmap block) must number its boxes in that block, not from 1025 again."""
+    reg = grafted(tmp_path, corpus_file)
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert vml_shape_problems(out) == []
+    assert package_problems(out) == []
+
+
+def _link_targets(path: Path, sheet: str) -> list[tuple[str, str]]:
+    parts = members(path)
+    root = etree.fromstring(parts[sheet_parts(parts)[sheet]])
+    out = []
+    for h in root.iter(f"{{{MAIN}}}hyperlink"):
+        loc = h.get("location")
+        m = re.fullmatch(r"'((?:[^']|'')+)'!(\$?[A-Z]+\$?\d+)|([^'!]+)!(\$?[A-Z]+\$?\d+)", loc)
+        assert m, loc
+        out.append(((m.group(1) or "").replace("''", "'") or m.group(3), m.group(2) or m.group(4)))
+    return out
+
+
+@pytest.mark.parametrize("name", ["Régistre d'été", "Partnership Register 2026-27 v3"])
+def test_a_register_named_with_an_apostrophe_accents_or_31_characters(tmp_path, name):
+    assert len("Partnership Register 2026-27 v3") == 31
+    reg = grafted(tmp_path, "poi-simple-monthly-budget.xlsx", name=name)
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert package_problems(out) == []
+    links = _link_targets(out, "Findings")
+    assert links and {sheet for sheet, _ in links} == {name}
+    again = tmp_path / "again.xlsx"
+    annotate(out, again)
+    a, b = members(out), members(again)
+    assert [n for n in a if a[n] != b.get(n) and n != "docProps/core.xml"] == []
+
+
+def test_officers_sheets_named_like_the_tools(tmp_path):
+    reg = grafted(tmp_path, "calamine-issue9.xlsx", extra=("Findings", "Findings (partnership-xl)", "summary"))
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    names = sheet_names(members(out))
+    assert names[:-2] == sheet_names(members(reg))
+    assert names[-2:] == ["Findings (partnership-xl 2)", "Summary (partnership-xl)"]
+    assert package_problems(out) == []
+    assert {s for s, _ in _link_targets(out, "Findings (partnership-xl 2)")} == {REGISTER}
+    again = tmp_path / "again.xlsx"
+    annotate(out, again)
+    assert sheet_names(members(again)) == names
+    # and once more with the record gone (a copy whose custom XML was dropped)
+    def drop_record(parts):
+        for n in [n for n in parts if n.startswith("customXml/")]:
+            if b"partnership-xl" in parts[n] or n.endswith(("itemProps1.xml", "item1.xml.rels")):
+                del parts[n]
+        wb_rels = "xl/_rels/workbook.xml.rels"
+        parts[wb_rels] = re.sub(rb'<Relationship [^>]*customXml"[^>]*/>|<Relationship [^>]*Target="../customXml/item1.xml"[^>]*/>', b"", parts[wb_rels])
+        parts["[Content_Types].xml"] = re.sub(rb'<Override PartName="/customXml/[^"]*"[^>]*/>', b"", parts["[Content_Types].xml"])
+    lost = variant(out, tmp_path / "lost.xlsx", drop_record)
+    third = tmp_path / "third.xlsx"
+    annotate(lost, third)
+    assert sheet_names(members(third)) == names
+    assert package_problems(third) == []
+
+
+@pytest.mark.parametrize("corpus_file", ["poi-57181.xlsm", "poi-60255_extra_drawingparts.xlsx", "oxsdk-QueryTable.xlsx"])
+def test_defined_names_keep_their_sheets_past_chart_sheets(tmp_path, corpus_file):
+    data = graft((CORPUS / corpus_file).read_bytes(), print_titles=4)
+    reg = tmp_path / corpus_file
+    reg.write_bytes(data)
+    out = tmp_path / ("copy" + reg.suffix)
+    annotate(reg, out)
+    before, after = defined_names(members(reg)), defined_names(members(out))
+    assert [n for n in before if n not in after] == []
+    added = [n for n in after if n not in before]
+    assert {sheet for _, sheet, _ in added} <= {"Findings", "Summary"}
+    assert all(text.startswith(f"'{sheet}'!") for _, sheet, text in added), added
+    assert package_problems(out) == []
+
+
+def test_a_very_hidden_first_sheet_and_the_active_tab_on_the_register(tmp_path):
+    def edit(parts):
+        wb = parts["xl/workbook.xml"]
+        wb = wb.replace(b'<sheet name="Guidance" sheetId="1"', b'<sheet name="Guidance" sheetId="1" state="veryHidden"')
+        wb = wb.replace(b'activeTab="1"', b'firstSheet="1" activeTab="1"')
+        parts["xl/workbook.xml"] = wb
+    reg = variant(SAMPLE, tmp_path / "hidden.xlsx", edit)
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    root = etree.fromstring(members(out)["xl/workbook.xml"])
+    view = root.find(f"{{{MAIN}}}bookViews/{{{MAIN}}}workbookView")
+    assert (view.get("activeTab"), view.get("firstSheet")) == ("1", "1")
+    assert [s.get("state") for s in root.iter(f"{{{MAIN}}}sheet")][:3] == ["veryHidden", None, None]
+    again = tmp_path / "again.xlsx"
+    annotate(out, again)
+    assert members(again)["xl/workbook.xml"] == members(out)["xl/workbook.xml"]
