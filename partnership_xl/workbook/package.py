@@ -106,6 +106,7 @@ class Package:
         self._infos: dict[str, zipfile.ZipInfo] = {}
         self._data: dict[str, bytes] = {}
         self._order: list[str] = []
+        self.comment = b""  # the zip's own comment, carried over
 
     @classmethod
     def read(cls, source: Path | BinaryIO | bytes) -> Package:
@@ -115,6 +116,7 @@ class Package:
         package = cls()
         fh = io.BytesIO(source) if isinstance(source, bytes) else source
         with zipfile.ZipFile(fh) as z:
+            package.comment = z.comment
             for info in z.infolist():  # folder entries too: some writers list them, and they are carried over
                 if info.filename in package._data:
                     continue
@@ -168,6 +170,7 @@ class Package:
     def write(self, target: Path | BinaryIO) -> None:
         """Write the package: members in order, each with its original name, timestamp and attributes."""
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+            z.comment = self.comment
             for name in self._order:
                 original = self._infos.get(name)
                 info = zipfile.ZipInfo(name, date_time=original.date_time if original else ADDED_MEMBER_TIME)

@@ -133,6 +133,8 @@ def add(package: Package, workbook_part: str, record: Record) -> None:
     item, props = f"customXml/item{n}.xml", f"customXml/itemProps{n}.xml"
     package.set(item, record.to_xml())
     package.ensure_default("xml", CT_XML)
+    if package.content_type(item) != CT_XML:  # the package's .xml Default is another type
+        package.set_override(item, CT_XML)
     props_root = etree.Element(f"{{{_DS}}}datastoreItem", nsmap={"ds": _DS})
     props_root.set(f"{{{_DS}}}itemID", _ITEM_ID)
     etree.SubElement(props_root, f"{{{_DS}}}schemaRefs")

@@ -6,7 +6,6 @@ unique ids, schema order) and checked again as an officer would check it again.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -618,3 +617,154 @@ def test_a_very_hidden_first_sheet_and_the_active_tab_on_the_register(tmp_path):
     again = tmp_path / "again.xlsx"
     annotate(out, again)
     assert members(again)["xl/workbook.xml"] == members(out)["xl/workbook.xml"]
+
+
+# =========================================================================================================
+# 5. the package's own parts as other writers leave them
+# =========================================================================================================
+def inline_strings(parts: dict[str, bytes]) -> None:
+    """Every shared string written inline, and sharedStrings.xml gone (as some exporters write)."""
+    sst = etree.fromstring(parts.pop("xl/sharedStrings.xml"))
+    items = [etree.tostring(si, encoding="unicode").replace(f' xmlns="{MAIN}"', "") for si in sst]
+    for part in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        def cell(m: re.Match) -> bytes:
+            inner = items[int(m.group(3))].replace("<si>", "<is>").replace("</si>", "</is>")
+            return m.group(1) + b' t="inlineStr"' + m.group(2) + b">" + inner.encode() + b"</c>"
+        parts[part] = re.sub(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="s"([^>]*)><v>(\d+)</v></c>', cell, parts[part])
+    parts["xl/_rels/workbook.xml.rels"] = re.sub(rb'<Relationship [^>]*sharedStrings"[^>]*/>', b"", parts["xl/_rels/workbook.xml.rels"])
+    parts["[Content_Types].xml"] = re.sub(rb'<Override PartName="/xl/sharedStrings.xml"[^>]*/>', b"", parts["[Content_Types].xml"])
+
+
+def test_a_register_of_inline_strings_without_a_shared_string_table(tmp_path):
+    reg = variant(SAMPLE, tmp_path / "inline.xlsx", inline_strings)
+    assert "xl/sharedStrings.xml" not in members(reg)
+    assert register_rows(reg) == register_rows(SAMPLE)
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert package_problems(out) == []
+    assert "xl/sharedStrings.xml" not in members(out)
+    again = tmp_path / "again.xlsx"
+    annotate(out, again)
+    a, b = members(out), members(again)
+    assert [n for n in a if a[n] != b.get(n) and n != "docProps/core.xml"] == []
+
+
+def test_a_styles_part_with_no_number_formats_cell_styles_or_dxfs(tmp_path):
+    def edit(parts):
+        st = etree.fromstring(parts["xl/styles.xml"])
+        for name in ("numFmts", "dxfs", "tableStyles", "cellStyles", "colors"):
+            for e in st.findall(f"{{{MAIN}}}{name}"):
+                st.remove(e)
+        parts["xl/styles.xml"] = etree.tostring(st, xml_declaration=True, encoding="UTF-8", standalone=True)
+    reg = variant(SAMPLE, tmp_path / "plain-styles.xlsx", edit)
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert package_problems(out) == []
+
+
+def test_the_record_is_plain_xml_when_the_xml_default_is_another_type(tmp_path):
+    """A writer that gives ``.xml`` the worksheet type by Default (and Overrides the rest): the
+    tool's custom XML record must not become a worksheet by that Default."""
+    def edit(parts):
+        ct = parts["[Content_Types].xml"]
+        ct = ct.replace(b'<Default Extension="xml" ContentType="application/xml"/>',
+                        b'<Default Extension="xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+        parts["[Content_Types].xml"] = ct
+    reg = variant(SAMPLE, tmp_path / "default-xml.xlsx", edit)
+    assert b'Extension="xml" ContentType="application/vnd' in members(reg)["[Content_Types].xml"]
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    from partnership_xl.workbook.package import Package
+
+    pkg = Package.read(out)
+    record = next(n for n in pkg.names() if n.startswith("customXml/item") and "Props" not in n and not n.endswith(".rels"))
+    assert pkg.content_type(record) == "application/xml"
+
+
+def test_stored_members_and_the_zip_comment_are_carried_over(tmp_path):
+    reg = variant(SAMPLE, tmp_path / "stored.xlsx", compression=zipfile.ZIP_STORED, comment=b"Saved by the council's DMS")
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    with zipfile.ZipFile(out) as z:
+        kept = {i.filename: i.compress_type for i in z.infolist() if i.filename in members(reg)}
+        assert z.comment == b"Saved by the council's DMS"
+    assert set(kept.values()) == {zipfile.ZIP_STORED}
+
+
+def test_a_register_with_a_header_footer_picture(tmp_path):
+    """legacyDrawingHF (a logo in the page header) is the officer's: the notes' legacyDrawing goes before it."""
+    hf_vml = (b'<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+              b'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="1"/></o:shapelayout>'
+              b'<v:shape id="LH" o:spid="_x0000_s1025" type="#_x0000_t75" style="position:absolute;width:60pt;height:20pt">'
+              b'<v:imagedata o:relid="rId1" o:title="logo"/></v:shape></xml>')
+    def edit(parts):
+        parts["xl/drawings/vmlDrawingHF1.vml"] = hf_vml
+        parts["xl/worksheets/_rels/sheet2.xml.rels"] = (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="' + PKG_REL.encode() + b'">'
+            b'<Relationship Id="rId1" Type="' + REL.encode() + b'/vmlDrawing" Target="../drawings/vmlDrawingHF1.vml"/></Relationships>')
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>", b'<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/></Types>')
+        xml = parts[REGISTER_PART]
+        parts[REGISTER_PART] = xml.replace(b'footer="0.3"/>', b'footer="0.3"/><headerFooter><oddHeader>&amp;L&amp;G</oddHeader></headerFooter>'
+                                           b'<legacyDrawingHF r:id="rId1"/>')
+    reg = variant(SAMPLE, tmp_path / "hf.xlsx", edit)
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    parts = members(out)
+    assert parts["xl/drawings/vmlDrawingHF1.vml"] == hf_vml
+    assert b"legacyDrawingHF" in parts[REGISTER_PART]
+    assert package_problems(out) == []
+    assert vml_shape_problems(out) == []
+    again = tmp_path / "again.xlsx"
+    annotate(out, again)
+    b = members(again)
+    assert [n for n in parts if parts[n] != b.get(n) and n != "docProps/core.xml"] == []
+
+
+def _cols(xml: bytes) -> list[tuple[int, int, dict]]:
+    root = etree.fromstring(xml)
+    return [(int(c.get("min")), int(c.get("max")), dict(c.attrib)) for c in root.iter(f"{{{MAIN}}}col")]
+
+
+def test_a_column_range_over_every_column(tmp_path):
+    """<col min="1" max="16384" style=..> (a whole-sheet format): the tool's columns split it, no
+    two <col> overlap, and checking again gives the officer's range back whole."""
+    def edit(parts):
+        xml = parts[REGISTER_PART]
+        parts[REGISTER_PART] = re.sub(rb"<cols>.*?</cols>", b'<cols><col min="1" max="16384" width="12.7109375" style="2" customWidth="1"/></cols>', xml)
+    reg = variant(SAMPLE, tmp_path / "allcols.xlsx", edit)
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    cols = _cols(members(out)[REGISTER_PART])
+    spans = sorted((a, b) for a, b, _ in cols)
+    assert all(b1 < a2 for (_, b1), (a2, _) in zip(spans, spans[1:], strict=False)), spans
+    assert spans[0][0] == 1 and spans[-1][1] == 16384
+    assert package_problems(out) == []
+    from partnership_xl.workbook.package import Package
+    from partnership_xl.workbook.patch import Patcher
+
+    pkg = Package.read(out)
+    Patcher(pkg, REGISTER).unmark(4)
+    assert _cols(pkg.get(REGISTER_PART)) == _cols(members(reg)[REGISTER_PART])
+
+
+def test_merged_blocks_over_flagged_cells_and_past_the_last_column(tmp_path):
+    flagged = {f.cell for f in check(SAMPLE, Settings(), AS_OF).findings if f.cell and f.sheet == REGISTER}
+    ref = sorted(flagged, key=lambda r: (int(re.sub(r"\D", "", r)), r))[3]
+    row = int(re.sub(r"\D", "", ref))
+    col = col_number(re.sub(r"\d", "", ref))
+    block = f"{col_letters(col - 1)}{row}:{ref}" if col > 1 else f"{ref}:{col_letters(col + 1)}{row}"
+
+    def edit(parts):
+        xml = parts[REGISTER_PART]
+        merges = f'<mergeCells count="3"><mergeCell ref="A1:AZ1"/><mergeCell ref="{block}"/><mergeCell ref="AQ6:AT6"/></mergeCells>'.encode()
+        parts[REGISTER_PART] = xml.replace(b"<dataValidations", merges + b"<dataValidations")
+    reg = variant(SAMPLE, tmp_path / "merged.xlsx", edit)
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert package_problems(out) == []
+    headers = [h for (r, c), h in register_rows(out).items() if r == 4 and str(h).endswith(TOOL_SUFFIX)]
+    assert len(headers) == 5
+    # the tool's columns start after the block AQ6:AT6
+    tool_cols = sorted(c for (r, c), h in register_rows(out).items() if r == 4 and str(h).endswith(TOOL_SUFFIX))
+    assert tool_cols[0] == col_number("AU")
