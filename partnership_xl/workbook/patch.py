@@ -27,6 +27,7 @@ from .strings import REL_SHARED_STRINGS, SharedStrings
 from .styles import StyleBook
 
 TOOL_SUFFIX = " (partnership-xl)"
+_FILTER_DATABASE = "_xlnm._FilterDatabase"
 _LAST_COLUMN = 16_384
 
 
@@ -67,6 +68,7 @@ class Patcher:
         if sheet is None or not sheet.is_worksheet or sheet.part is None:
             raise PackageError(f"the sheet '{sheet_name}' is not a worksheet of the package")
         self.sheet_part = sheet.part
+        self.sheet_name = sheet_name
         self.record = find_record(package, self.workbook.part)
         # a copy checked again keeps the name of the register it was made from (the copy of a copy equals the copy)
         self.made_from = self.record.register if self.record and self.record.register else None
@@ -109,6 +111,10 @@ class Patcher:
                     sheet.set_autofilter_ref(before)  # unless the officer changed it since
                 elif name == "cols" and sheet.element_is(name, after):
                     sheet.replace_element(name, before)
+                elif name == "filterDatabase":
+                    e = self.workbook.defined_name(_FILTER_DATABASE, self.sheet_name)
+                    if e is not None and e.text == after:
+                        e.text = before
         notes = Notes(self.package, self.sheet_part, sheet)
         notes.take_out()
         notes.save()
@@ -196,6 +202,12 @@ class Patcher:
             record.elements["cols"] = (before[0], sheet.element_xml("cols"))
             if before[1] and before[1] != sheet.autofilter_ref():
                 record.elements["autoFilter"] = (before[1], sheet.autofilter_ref())
+                # the filter's defined name follows it (LibreOffice takes the filter's range from the name)
+                name = self.workbook.defined_name(_FILTER_DATABASE, annotation.sheet)
+                if name is not None and _range_of(name.text) == _range_of(before[1]):
+                    old_text = name.text
+                    name.text = f"{name.text.rpartition('!')[0]}!{_absolute_range(sheet.autofilter_ref())}"
+                    record.elements["filterDatabase"] = (old_text, name.text)
 
         # notes: the tool's text, the officer's kept; none on a cell with a threaded comment
         notes = Notes(self.package, self.sheet_part, sheet)
@@ -409,6 +421,18 @@ def _unique_name(workbook: WorkbookMap, wanted: str) -> str:
 
 def _quoted(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
+
+
+def _range_of(text: str | None) -> str | None:
+    """``A4:AQ47`` of a reference like ``'Partnership Register'!$A$4:$AQ$47`` (or of ``A4:AQ47``)."""
+    if not text:
+        return None
+    return text.rpartition("!")[2].replace("$", "").upper()
+
+
+def _absolute_range(ref: str) -> str:
+    a, _, b = ref.partition(":")
+    return f"{_absolute(a)}:{_absolute(b or a)}"
 
 
 def _absolute(ref: str) -> str:

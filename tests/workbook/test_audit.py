@@ -224,12 +224,15 @@ def package_problems(path: Path) -> list[str]:
             e = st.find(f"{{{MAIN}}}{n}")
             if e is not None and e.get("count") is not None and int(e.get("count")) != len(e):
                 problems.append(f"{styles_part}: {n} count {e.get('count')} for {len(e)}")
-    for name, part in sheet_parts(parts).items():
+    for part in sheet_parts(parts).values():
         xml = parts[part]
         if etree.QName(etree.fromstring(xml)).localname != "worksheet":
             continue
         problems += [f"{part}: {p}" for p in order_problems(xml)]
         problems += _cell_order_problems(part, xml)
+        rel_ids = {r.get("Id") for r in _rels_of(parts, part)}
+        used = {v for e in etree.fromstring(xml).iter() if isinstance(e.tag, str) for k, v in e.attrib.items() if k.startswith(f"{{{REL}}}")}
+        problems += [f"{part}: r:id {i} has no relationship" for i in sorted(used - rel_ids)]
         if xf_count is not None:
             for s in re.findall(rb"""<(?:\w+:)?c\b[^>]*?\ss=["'](\d+)["']""", xml):
                 if int(s) >= xf_count:
@@ -768,3 +771,188 @@ def test_merged_blocks_over_flagged_cells_and_past_the_last_column(tmp_path):
     # the tool's columns start after the block AQ6:AT6
     tool_cols = sorted(c for (r, c), h in register_rows(out).items() if r == 4 and str(h).endswith(TOOL_SUFFIX))
     assert tool_cols[0] == col_number("AU")
+
+
+def _filter_name(path: Path, sheet: str = REGISTER) -> str | None:
+    return next((text for name, on, text in defined_names(members(path)) if name == "_xlnm._FilterDatabase" and on == sheet), None)
+
+
+def test_the_filters_defined_name_follows_the_widened_autofilter(tmp_path):
+    """Excel keeps _xlnm._FilterDatabase equal to the sheet's autoFilter, and LibreOffice takes the
+    filter's range from the name: widened over the tool's columns, both must say the same."""
+    out = tmp_path / "copy.xlsx"
+    annotate(SAMPLE, out)
+    ref = re.search(rb'<autoFilter ref="([A-Z0-9:]+)"', members(out)[REGISTER_PART]).group(1).decode()
+    assert _filter_name(out) == "'Partnership Register'!" + ":".join("$" + re.sub(r"(\d+)", r"$\1", p) for p in ref.split(":"))
+    from partnership_xl.workbook.package import Package
+    from partnership_xl.workbook.patch import Patcher
+
+    pkg = Package.read(out)
+    Patcher(pkg, REGISTER).unmark(4)
+    root = etree.fromstring(pkg.get("xl/workbook.xml"))
+    assert [d.text for d in root.iter(f"{{{MAIN}}}definedName")] == ["'Partnership Register'!$A$4:$AQ$47"]
+
+
+# =========================================================================================================
+# 6. the register sheet's own drawing: an officer's note on a flagged cell, a form-control button
+# =========================================================================================================
+BUTTON_VML = (b'<xml xmlns:v="urn:schemas-microsoft-com:vml"\n xmlns:o="urn:schemas-microsoft-com:office:office"\n'
+              b' xmlns:x="urn:schemas-microsoft-com:office:excel">\n <o:shapelayout v:ext="edit">\n  <o:idmap v:ext="edit" data="1"/>\n'
+              b' </o:shapelayout><v:shapetype id="_x0000_t201" coordsize="21600,21600" o:spt="201"\n  path="m,l,21600r21600,l21600,xe">\n'
+              b'  <v:stroke joinstyle="miter"/>\n  <v:path shadowok="f" o:extrusionok="f" strokeok="f" fillok="f" o:connecttype="rect"/>\n'
+              b'  <o:lock v:ext="edit" shapetype="t"/>\n </v:shapetype><v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202"\n'
+              b'  path="m,l,21600r21600,l21600,xe">\n  <v:stroke joinstyle="miter"/>\n  <v:path gradientshapeok="t" o:connecttype="rect"/>\n'
+              b' </v:shapetype><v:shape id="_x0000_s1025" type="#_x0000_t201" style=\'position:absolute;margin-left:20pt;margin-top:5pt;'
+              b'width:80pt;height:20pt;z-index:1\' o:button="t" fillcolor="buttonFace [67]" strokecolor="windowText [64]" o:insetmode="auto">\n'
+              b'  <v:fill color2="buttonFace [67]" o:detectmouseclick="t"/>\n  <o:lock v:ext="edit" rotation="t"/>\n'
+              b'  <v:textbox style=\'mso-direction-alt:auto\' o:singleclick="f">\n   <div style=\'text-align:center\'><font face="Calibri" size="220"'
+              b' color="#000000">Refresh</font></div>\n  </v:textbox>\n  <x:ClientData ObjectType="Button">\n'
+              b'   <x:Anchor>\n    1, 0, 1, 0, 2, 0, 2, 0</x:Anchor>\n   <x:PrintObject>False</x:PrintObject>\n   <x:AutoFill>False</x:AutoFill>\n'
+              b'   <x:FmlaMacro>[0]!Refresh</x:FmlaMacro>\n   <x:TextHAlign>Center</x:TextHAlign>\n   <x:TextVAlign>Center</x:TextVAlign>\n'
+              b'  </x:ClientData>\n </v:shape>%s</xml>')
+NOTE_SHAPE = (b'<v:shape id="_x0000_s1026" type="#_x0000_t202" style=\'position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:108pt;'
+              b'height:59.25pt;z-index:2;visibility:hidden\' fillcolor="#ffffe1" o:insetmode="auto">\n  <v:fill color2="#ffffe1"/>\n'
+              b'  <v:shadow on="t" color="black" obscured="t"/>\n  <v:path o:connecttype="none"/>\n  <v:textbox style=\'mso-direction-alt:auto\'>\n'
+              b"   <div style='text-align:left'></div>\n  </v:textbox>\n  <x:ClientData ObjectType=\"Note\">\n   <x:MoveWithCells/>\n"
+              b"   <x:SizeWithCells/>\n   <x:Anchor>\n    3, 15, 2, 10, 5, 15, 6, 4</x:Anchor>\n   <x:AutoFill>False</x:AutoFill>\n"
+              b"   <x:Row>%d</x:Row>\n   <x:Column>%d</x:Column>\n  </x:ClientData>\n </v:shape>")
+CONTROLS = (b'<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="x14">'
+            b'<controls><mc:AlternateContent><mc:Choice Requires="x14"><control xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
+            b'shapeId="1025" r:id="rId3" name="Button 1"/></mc:Choice></mc:AlternateContent></controls></mc:Choice></mc:AlternateContent>')
+
+
+def button_and_note_register(tmp_path: Path) -> tuple[Path, str]:
+    flagged = sorted({f.cell for f in check(SAMPLE, Settings(), AS_OF).findings if f.cell and f.sheet == REGISTER and f.code == "PP801"})
+    ref = flagged[0]
+    row, col = int(re.sub(r"\D", "", ref)), col_number(re.sub(r"\d", "", ref))
+
+    def edit(parts):
+        parts["xl/drawings/vmlDrawing1.vml"] = BUTTON_VML % (NOTE_SHAPE % (row - 1, col - 1))
+        parts["xl/comments1.xml"] = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="' + MAIN.encode() + b'">'
+                                     b"<authors><author>Sarah Whitfield</author></authors><commentList><comment ref=\"" + ref.encode()
+                                     + b'" authorId="0" shapeId="0"><text><r><rPr><b/><sz val="9"/><rFont val="Tahoma"/></rPr><t>Sarah Whitfield:</t></r>'
+                                     b'<r><rPr><sz val="9"/><rFont val="Tahoma"/></rPr><t xml:space="preserve">\nLead officer left in May; '
+                                     b"post vacant </t></r></text></comment></commentList></comments>")
+        parts["xl/ctrlProps/ctrlProp1.xml"] = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<formControlPr xmlns="http://schemas.'
+                                               b'microsoft.com/office/spreadsheetml/2009/9/main" objectType="Button" lockText="1"/>')
+        parts["xl/worksheets/_rels/sheet2.xml.rels"] = (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="' + PKG_REL.encode() + b'">'
+            b'<Relationship Id="rId2" Type="' + REL.encode() + b'/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/>'
+            b'<Relationship Id="rId1" Type="' + REL.encode() + b'/comments" Target="../comments1.xml"/>'
+            b'<Relationship Id="rId3" Type="' + REL.encode() + b'/ctrlProp" Target="../ctrlProps/ctrlProp1.xml"/></Relationships>')
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+            b'<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>'
+            b'<Override PartName="/xl/comments1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/>'
+            b'<Override PartName="/xl/ctrlProps/ctrlProp1.xml" ContentType="application/vnd.ms-excel.controlproperties+xml"/></Types>'))
+        xml = parts[REGISTER_PART]
+        parts[REGISTER_PART] = xml.replace(b"</worksheet>", b'<legacyDrawing r:id="rId2"/>' + CONTROLS + b"</worksheet>")
+    return variant(SAMPLE, tmp_path / "button.xlsx", edit), ref
+
+
+def _comment_texts(path: Path) -> dict[str, str]:
+    parts = members(path)
+    part = sheet_parts(parts)[REGISTER]
+    out = {}
+    for r in _rels_of(parts, part):
+        if r.get("Type").endswith("/comments"):
+            root = etree.fromstring(parts[_resolve(part, r.get("Target"))])
+            for c in root.iter(f"{{{MAIN}}}comment"):
+                out[c.get("ref")] = "".join(t.text or "" for t in c.iter(f"{{{MAIN}}}t"))
+    return out
+
+
+def test_a_button_and_an_officers_note_in_the_register_sheets_drawing(tmp_path):
+    reg, ref = button_and_note_register(tmp_path)
+    assert package_problems(reg) == []
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert package_problems(out) == []
+    assert vml_shape_problems(out) == []
+    parts = members(out)
+    vml = parts["xl/drawings/vmlDrawing1.vml"]
+    assert vml.count(b'ObjectType="Button"') == 1 and b"_x0000_s1025" in vml
+    text = _comment_texts(out)[ref]
+    assert text.startswith("Sarah Whitfield:\nLead officer left in May; post vacant ") and "[partnership-xl]" in text
+    # the controls (inside mc:AlternateContent) stay after the legacyDrawing; one legacyDrawing
+    xml = parts[REGISTER_PART]
+    assert xml.count(b"<legacyDrawing ") == 1 and xml.index(b"<legacyDrawing ") < xml.index(b"<mc:AlternateContent")
+    again = tmp_path / "again.xlsx"
+    annotate(out, again)
+    b = members(again)
+    assert [n for n in parts if parts[n] != b.get(n) and n != "docProps/core.xml"] == []
+    from partnership_xl.workbook.package import Package
+    from partnership_xl.workbook.patch import Patcher
+
+    pkg = Package.read(again)
+    Patcher(pkg, REGISTER).unmark(4)
+    assert pkg.get("xl/drawings/vmlDrawing1.vml") == members(reg)["xl/drawings/vmlDrawing1.vml"]
+    assert "xl/ctrlProps/ctrlProp1.xml" in pkg.names()
+
+
+# =========================================================================================================
+# 7. elements of the register sheet the patch does not own
+# =========================================================================================================
+def table_register(parts: dict[str, bytes]) -> None:
+    """The register as an Excel table (ListObject) A4:AQ47 with its own filter; the sheet's filter gone;
+    sheet protection on; a conditional format over whole rows."""
+    import python_calamine as pc
+
+    book = pc.CalamineWorkbook.from_filelike(io_bytes(variant_bytes(parts)))
+    headers = book.get_sheet_by_name(REGISTER).to_python(skip_empty_area=False)[3][:43]
+    columns = "".join(f'<tableColumn id="{i}" name="{escape_attr(str(h))}"/>' for i, h in enumerate(headers, 1))
+    parts["xl/tables/table1.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<table xmlns="{MAIN}" id="1" name="Register" displayName="Register" ref="A4:AQ47" totalsRowShown="0">'
+        f'<autoFilter ref="A4:AQ47"/><tableColumns count="43">{columns}</tableColumns>'
+        '<tableStyleInfo name="TableStyleLight9" showFirstColumn="0" showLastColumn="0" showRowStripes="1" showColumnStripes="0"/></table>').encode()
+    parts["xl/worksheets/_rels/sheet2.xml.rels"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="' + PKG_REL.encode() + b'">'
+        b'<Relationship Id="rId1" Type="' + REL.encode() + b'/table" Target="../tables/table1.xml"/></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/tables/table1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"/></Types>')
+    xml = parts[REGISTER_PART]
+    xml = xml.replace(b'<autoFilter ref="A4:AQ47"/>', b'<sheetProtection sheet="1" objects="1" scenarios="1" autoFilter="0"/>')
+    xml = xml.replace(b"<dataValidations", b'<conditionalFormatting sqref="5:5 A7:XFD7"><cfRule type="expression" priority="1">'
+                      b"<formula>TRUE</formula></cfRule></conditionalFormatting><dataValidations")
+    xml = xml.replace(b"</worksheet>", b'<tableParts count="1"><tablePart r:id="rId1"/></tableParts></worksheet>')
+    parts[REGISTER_PART] = xml
+    wb = parts["xl/workbook.xml"]
+    parts["xl/workbook.xml"] = re.sub(rb"<definedNames>.*?</definedNames>", b"", wb)
+
+
+def io_bytes(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+def variant_bytes(parts: dict[str, bytes]) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def escape_attr(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(text)[1:-1]
+
+
+def test_a_register_table_with_protection_and_whole_row_formats(tmp_path):
+    reg = variant(SAMPLE, tmp_path / "table.xlsx", table_register)
+    assert package_problems(reg) == []
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    assert package_problems(out) == []
+    a, b = members(reg), members(out)
+    assert b["xl/tables/table1.xml"] == a["xl/tables/table1.xml"]
+    for tag in (rb"<sheetProtection[^>]*/>", rb"<conditionalFormatting.*?</conditionalFormatting>", rb"<tableParts.*?</tableParts>"):
+        assert re.search(tag, b[REGISTER_PART], re.S).group(0) == re.search(tag, a[REGISTER_PART], re.S).group(0)
+    again = tmp_path / "again.xlsx"
+    annotate(out, again)
+    c = members(again)
+    assert [n for n in b if b[n] != c.get(n) and n != "docProps/core.xml"] == []
