@@ -103,7 +103,7 @@ class Patcher:
         # columns now hold the officer's data, and the tool's are where their headings are
         data = sheet.data
         if columns or (record and record.cells):
-            data = _restore_cells(sheet, record, columns, header_row)
+            data = _restore_cells(sheet, record, columns, header_row, self.styles)
             sheet = SheetXml(data)
         if record:
             for name, (before, after) in record.elements.items():
@@ -123,6 +123,7 @@ class Patcher:
         self.package.set(self.sheet_part, sheet.declaration + head + sheet.data[lo:hi] + tail)
         if record:
             remove_record(self.package, self.workbook.part, record)
+        self.styles.save()  # a fill put back by content may have added a format
         self.workbook.save()
         self.record = None
 
@@ -225,6 +226,10 @@ class Patcher:
         changes: list[CellChange] = []
         self.package.set(self.sheet_part, sheet.patch(patch, base_style, changes, record.displaced, progress))
         record.cells = changes
+        for change in changes:
+            before = change.before or "0"
+            if before not in record.fills and (fill := styles.fill_of(int(before))) is not None:
+                record.fills[before] = fill
 
         # the added sheets
         for name, build, kwargs in annotation.sheets:
@@ -317,15 +322,25 @@ def _widen_autofilter(sheet: SheetXml, header_row: int, last_col: int) -> None:
         sheet.set_autofilter_ref(f"{column_letters(c1)}{r1}:{column_letters(last_col)}{r2}")
 
 
-def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, int] | None, header_row: int) -> bytes:
-    """The sheet's bytes with the tool's columns taken out and flagged cells given back their style."""
+def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, int] | None, header_row: int,
+                   styles: StyleBook) -> bytes:
+    """The sheet's bytes with the tool's columns taken out and flagged cells given back their style.
+
+    A flagged cell whose ``s`` is no longer the one the tool gave it, but whose format still has a
+    severity fill (the copy was saved by LibreOffice, which renumbers formats, or the officer changed
+    its font in Excel), gets its own fill back by content: its format as it is now, with the fill
+    it had before the tool's.
+    """
+    severity = {rgb.upper() for rgb in SEVERITY_FILLS.values()}
     data = sheet.data
     lo, hi = sheet.inner
     region = data[lo:hi]
     p = re.escape(sheet.prefix)
     if columns:
         letters = b"|".join(column_letters(c).encode() for c in range(columns[0], columns[1] + 1))
-        pattern = re.compile(rb"<" + p + rb'c r="(' + letters + rb')([0-9]+)"[^>]*?(?:/>|>.*?</' + p + rb"c>)", re.S)
+        # r first or not, in either quotes (the tool writes <c r="AR5" ...; another writer may not)
+        pattern = re.compile(rb"<" + p + rb"""c(?=[\s/>])[^>]*?\sr\s*=\s*["'](""" + letters + rb""")([0-9]+)["'][^>]*?(?:/>|>.*?</"""
+                             + p + rb"c>)", re.S)
         displaced = record.displaced if record else {}
 
         def drop(m: re.Match) -> bytes:
@@ -348,9 +363,17 @@ def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, i
             if change is None:
                 return tag
             s = _STYLE.search(tag)
-            if s is None or s.group(1).decode() != change.after:
-                return tag  # restyled by the officer since: kept
-            if change.created and m.group(1) and {a.group(1) for a in attribute.finditer(tag)} == {b"r", b"s"}:
+            empty_created = change.created and m.group(1) and {a.group(1) for a in attribute.finditer(tag)} == {b"r", b"s"}
+            if s is not None and s.group(1).decode() != change.after:
+                fill = record.fills.get(change.before or "0")
+                if fill is None or not styles.has_solid_fill(int(s.group(1)), severity):
+                    return tag  # restyled by the officer since: kept
+                if empty_created:
+                    return b""
+                return tag[:s.start(1)] + str(styles.with_fill(int(s.group(1)), *fill)).encode() + tag[s.end(1):]
+            if s is None:
+                return tag
+            if empty_created:
                 return b""
             if change.before is None:
                 return tag[:s.start()] + tag[s.end():]

@@ -45,6 +45,9 @@ class Record:
     displaced: dict[str, bytes] = field(default_factory=dict)  # ref → the officer's cell XML the tool's column replaced
     elements: dict[str, tuple[str, str]] = field(default_factory=dict)  # name → (canonical XML before, after)
     tool_columns: tuple[int, int] | None = None
+    # a flagged cell's format before (its cellXfs index) → its fill as XML and its applyFill, to put the
+    # fill back by content when the indexes changed (LibreOffice renumbers every format when it saves)
+    fills: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     part: str | None = None  # where the record was read from
 
     def to_xml(self) -> bytes:
@@ -59,6 +62,11 @@ class Record:
                 e.set("before", c.before)
             if c.created:
                 e.set("created", "1")
+        for index, (fill, apply_fill) in sorted(self.fills.items(), key=lambda kv: int(kv[0])):
+            e = etree.SubElement(root, _r("fill"), style=index)
+            if apply_fill is not None:
+                e.set("applyFill", apply_fill)
+            e.text = fill
         for ref, xml in self.displaced.items():
             etree.SubElement(root, _r("displaced"), ref=ref).text = xml.decode("utf-8")
         for name, (before, after) in self.elements.items():
@@ -85,6 +93,8 @@ class Record:
                 record.sheets.append(e.get("name", ""))
             elif e.tag == _r("cell"):
                 record.cells.append(CellChange(e.get("ref", ""), e.get("before"), e.get("after", ""), e.get("created") == "1"))
+            elif e.tag == _r("fill"):
+                record.fills[e.get("style", "")] = (e.text or "", e.get("applyFill"))
             elif e.tag == _r("displaced"):
                 record.displaced[e.get("ref", "")] = (e.text or "").encode("utf-8")
             elif e.tag == _r("element"):
