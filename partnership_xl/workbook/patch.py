@@ -351,6 +351,9 @@ def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, i
         region = pattern.sub(drop, region)
     if record and record.cells:
         wanted = {c.ref: c for c in record.cells}
+        # a format the tool made → the officer's format it was made from: a flagged cell the officer
+        # moved (a sort, a row inserted or deleted) still carries it, away from the cell the record names
+        made = {c.after: c.before for c in record.cells if c.after != c.before}
         # any attribute order and quoting: the officer's own cells keep theirs (a cell written
         # <c s='3' r='B5'> is matched as well as <c r="B5" s="3">)
         cell = re.compile(rb"<" + p + rb"c(?=[\s/>])[^>]*?(/?)>")
@@ -360,9 +363,13 @@ def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, i
             tag = m.group(0)
             ref = _REF.search(tag)
             change = wanted.get((ref.group(1) + ref.group(2)).decode()) if ref and ref.group(1) else None
+            s = _STYLE.search(tag)
+            if s is not None and (change is None or s.group(1).decode() != change.after) and s.group(1).decode() in made:
+                change = CellChange("", made[s.group(1).decode()], s.group(1).decode(), False)
+                if change.before is None and m.group(1) and {a.group(1) for a in attribute.finditer(tag)} == {b"r", b"s"}:
+                    return b""  # a blank cell the tool created, moved
             if change is None:
                 return tag
-            s = _STYLE.search(tag)
             empty_created = change.created and m.group(1) and {a.group(1) for a in attribute.finditer(tag)} == {b"r", b"s"}
             if s is not None and s.group(1).decode() != change.after:
                 fill = record.fills.get(change.before or "0")

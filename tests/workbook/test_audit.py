@@ -1048,3 +1048,41 @@ def test_libreoffice_converts_the_tricky_copies(tmp_path):
         got = {(r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v not in ("", None)}
         want = register_rows(copy)
         assert {k: got.get(k) for k in want if isinstance(want[k], str)} == {k: v for k, v in want.items() if isinstance(v, str)}
+
+
+def sort_rows(xml: bytes, first: int, last: int) -> bytes:
+    """What Excel's sort does to the cells: rows first..last in reverse order, renumbered, styles travelling with them."""
+    rows = {int(m.group(1)): m.group(0) for m in re.finditer(rb'<row r="(\d+)"[^>]*>.*?</row>', xml, re.S)}
+    block = [rows[r] for r in range(first, last + 1) if r in rows]
+    numbers = [r for r in range(first, last + 1) if r in rows]
+    moved = []
+    for new, row in zip(numbers, reversed(block), strict=True):
+        old = int(re.match(rb'<row r="(\d+)"', row).group(1))
+        row = re.sub(rb'(<row r=")\d+', rb"\g<1>" + str(new).encode(), row, count=1)
+        moved.append(re.sub(rb'(<c r="[A-Z]+)' + str(old).encode() + rb'"', rb"\g<1>" + str(new).encode() + b'"', row))
+    start = xml.index(block[0])
+    end = xml.index(block[-1]) + len(block[-1])
+    return xml[:start] + b"".join(moved) + xml[end:]
+
+
+def test_a_copy_the_officer_sorted_keeps_no_stale_fill(tmp_path):
+    """The officer sorts the copy (by the tool's RAG column, say): the flagged cells' formats travel
+    with their rows, away from the cells the record names. Checking again must leave a severity
+    fill that cannot be taken off."""
+    first = tmp_path / "first.xlsx"
+    annotate(SAMPLE, first)
+    sorted_copy = variant(first, tmp_path / "sorted.xlsx", lambda p: _edit_sheet(p, REGISTER_PART, lambda x: sort_rows(x, 5, 47)))
+    second = tmp_path / "second.xlsx"
+    annotate(sorted_copy, second)
+    # the new record must name each flagged cell's own format as its "before", never a format of the
+    # tool's (else the fill can never be taken off again once the problem is fixed)
+    from partnership_xl.workbook.package import Package
+    from partnership_xl.workbook.record import find
+    from partnership_xl.workbook.styles import StyleBook
+
+    pkg = Package.read(second)
+    record = find(pkg, "xl/workbook.xml")
+    styles = StyleBook(pkg, "xl/workbook.xml")
+    severity = {"FFF8A5A5", "FFFFD27F", "FF9DC3E6"}
+    stale = sorted(c.ref for c in record.cells if c.before is not None and styles.has_solid_fill(int(c.before), severity))
+    assert stale == []
