@@ -355,37 +355,55 @@ def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, i
         # moved (a sort, a row inserted or deleted) still carries it, away from the cell the record names
         made = {c.after: c.before for c in record.cells if c.after != c.before}
         # any attribute order and quoting: the officer's own cells keep theirs (a cell written
-        # <c s='3' r='B5'> is matched as well as <c r="B5" s="3">)
-        cell = re.compile(rb"<" + p + rb"c(?=[\s/>])[^>]*?(/?)>")
+        # <c s='3' r='B5'> is matched as well as <c r="B5" s="3">); r first, as Excel writes it, is read fastest
+        cell = re.compile(rb"<" + p + rb"""c(?=[\s/>])(?: r="([A-Z]{1,3}[0-9]{1,7})")?[^>]*?(/?)>""")
         attribute = re.compile(rb"""\s([\w:]+)\s*=\s*["'][^"']*["']""")
+
+        def only_r_and_s(tag: bytes) -> bool:
+            return {a.group(1) for a in attribute.finditer(tag)} == {b"r", b"s"}
 
         def restore(m: re.Match) -> bytes:
             tag = m.group(0)
-            ref = _REF.search(tag)
-            change = wanted.get((ref.group(1) + ref.group(2)).decode()) if ref and ref.group(1) else None
-            s = _STYLE.search(tag)
-            if s is not None and (change is None or s.group(1).decode() != change.after) and s.group(1).decode() in made:
-                change = CellChange("", made[s.group(1).decode()], s.group(1).decode(), False)
-                if change.before is None and m.group(1) and {a.group(1) for a in attribute.finditer(tag)} == {b"r", b"s"}:
-                    return b""  # a blank cell the tool created, moved
+            if m.group(1):
+                change = wanted.get(m.group(1).decode())
+            else:
+                ref = _REF.search(tag)
+                change = wanted.get((ref.group(1) + ref.group(2)).decode()) if ref and ref.group(1) else None
             if change is None:
                 return tag
-            empty_created = change.created and m.group(1) and {a.group(1) for a in attribute.finditer(tag)} == {b"r", b"s"}
-            if s is not None and s.group(1).decode() != change.after:
+            s = _STYLE.search(tag)
+            if s is None:
+                return tag
+            empty_created = change.created and m.group(2) and only_r_and_s(tag)
+            if s.group(1).decode() != change.after:
+                if s.group(1).decode() in made:
+                    return tag  # another flagged cell moved here: put back below
                 fill = record.fills.get(change.before or "0")
                 if fill is None or not styles.has_solid_fill(int(s.group(1)), severity):
                     return tag  # restyled by the officer since: kept
                 if empty_created:
                     return b""
                 return tag[:s.start(1)] + str(styles.with_fill(int(s.group(1)), *fill)).encode() + tag[s.end(1):]
-            if s is None:
-                return tag
             if empty_created:
                 return b""
             if change.before is None:
                 return tag[:s.start()] + tag[s.end():]
             return tag[:s.start(1)] + change.before.encode() + tag[s.end(1):]
         region = cell.sub(restore, region)
+
+        if made:  # the tool's formats left anywhere else (cells the officer moved): put back as well
+            styled = re.compile(rb"<" + p + rb"""c(?=[\s/>])[^>]*?\ss\s*=\s*["'](""" + b"|".join(a.encode() for a in made)
+                                + rb""")["'][^>]*?(/?)>""")
+
+            def moved(m: re.Match) -> bytes:
+                tag, before = m.group(0), made[m.group(1).decode()]
+                if before is None:
+                    if m.group(2) and only_r_and_s(tag):
+                        return b""  # a blank cell the tool created
+                    s = _STYLE.search(tag)
+                    return tag[:s.start()] + tag[s.end():]
+                return tag[:m.start(1) - m.start(0)] + before.encode() + tag[m.end(1) - m.start(0):]
+            region = styled.sub(moved, region)
     return data[:lo] + region + data[hi:]
 
 
