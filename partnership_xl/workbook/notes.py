@@ -103,7 +103,13 @@ class Notes:
             text = existing.find(q("text"))
             officer = comment_text(existing).rstrip()
             run = self._run(("\n\n" if officer else "") + ours)
-            text.append(run) if text is not None else etree.SubElement(existing, q("text")).append(run)
+            if text is None:
+                text = etree.SubElement(existing, q("text"))
+            phonetic = next((e for e in text if local(e) in ("rPh", "phoneticPr")), None)
+            if phonetic is not None:  # CT_Rst is (t?, r*, rPh*, phoneticPr?): runs before the phonetic ones
+                phonetic.addprevious(run)
+            else:
+                text.append(run)
             self._changed = True
             return False
         comment = etree.Element(q("comment"), ref=ref, authorId=str(self._author()), shapeId="0")

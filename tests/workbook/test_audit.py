@@ -1086,3 +1086,34 @@ def test_a_copy_the_officer_sorted_keeps_no_stale_fill(tmp_path):
     severity = {"FFF8A5A5", "FFFFD27F", "FF9DC3E6"}
     stale = sorted(c.ref for c in record.cells if c.before is not None and styles.has_solid_fill(int(c.before), severity))
     assert stale == []
+
+
+def test_the_tools_text_goes_before_an_officers_notes_phonetic_runs(tmp_path):
+    """CT_Rst is (t?, r*, rPh*, phoneticPr?): the tool's run follows the officer's runs, before any rPh."""
+    ref = sorted({f.cell for f in check(SAMPLE, Settings(), AS_OF).findings if f.cell and f.sheet == REGISTER and f.code == "PP801"})[0]
+
+    def edit(parts):
+        # the officer's note: runs then phonetic runs (as Excel writes a note typed with a Japanese IME)
+        parts["xl/comments1.xml"] = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="' + MAIN.encode() + b'">'
+                                     b'<authors><author>Officer</author></authors><commentList><comment ref="' + ref.encode()
+                                     + b'" authorId="0" shapeId="0"><text><r><t>Tanaka</t></r><rPh sb="0" eb="6"><t>tanaka</t></rPh>'
+                                     b'<phoneticPr fontId="1"/></text></comment></commentList></comments>')
+        parts["xl/drawings/vmlDrawing1.vml"] = BUTTON_VML % (NOTE_SHAPE % (int(re.sub(r"\D", "", ref)) - 1, col_number(re.sub(r"\d", "", ref)) - 1))
+        parts["xl/worksheets/_rels/sheet2.xml.rels"] = (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="' + PKG_REL.encode() + b'">'
+            b'<Relationship Id="rId2" Type="' + REL.encode() + b'/vmlDrawing" Target="../drawings/vmlDrawing1.vml"/>'
+            b'<Relationship Id="rId1" Type="' + REL.encode() + b'/comments" Target="../comments1.xml"/></Relationships>')
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+            b'<Default Extension="vml" ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>'
+            b'<Override PartName="/xl/comments1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/></Types>'))
+        parts[REGISTER_PART] = parts[REGISTER_PART].replace(b"</worksheet>", b'<legacyDrawing r:id="rId2"/></worksheet>')
+    reg = variant(SAMPLE, tmp_path / "rph.xlsx", edit)
+    out = tmp_path / "copy.xlsx"
+    annotate(reg, out)
+    root = etree.fromstring(members(out)["xl/comments1.xml"])
+    note = next(c for c in root.iter(f"{{{MAIN}}}comment") if c.get("ref") == ref)
+    order = [etree.QName(e).localname for e in note.find(f"{{{MAIN}}}text")]
+    assert order == ["r", "r", "rPh", "phoneticPr"], order
+    again = tmp_path / "again.xlsx"
+    annotate(out, again)
+    assert members(again)["xl/comments1.xml"] == members(out)["xl/comments1.xml"]
