@@ -103,14 +103,24 @@ class Notes:
             text = existing.find(q("text"))
             officer = comment_text(existing).rstrip()
             run = self._run(("\n\n" if officer else "") + ours)
-            text.append(run) if text is not None else etree.SubElement(existing, q("text")).append(run)
+            if text is None:
+                text = etree.SubElement(existing, q("text"))
+            phonetic = next((e for e in text if local(e) in ("rPh", "phoneticPr")), None)
+            if phonetic is not None:  # CT_Rst is (t?, r*, rPh*, phoneticPr?): runs before the phonetic ones
+                phonetic.addprevious(run)
+            else:
+                text.append(run)
             self._changed = True
             return False
         if self._author_id is None:
             self._author_id = self._author()
         row, col = parse_ref(ref)
         if self._next_shape is None:
-            self._next_shape = max([int(m.group(1)) for m in _SHAPE_ID.finditer(self.vml)] + [1024]) + 1
+            # shape ids are unique across the workbook: each drawing numbers its shapes in its own
+            # idmap blocks (block n holds n*1024 ... n*1024+1023), so another sheet's notes or buttons
+            # (_x0000_s1025 in block 1) are never numbered again here
+            base = min(_idmap_blocks(self.vml), default=1) * 1024
+            self._next_shape = max([int(m.group(1)) for m in _SHAPE_ID.finditer(self.vml)] + [base]) + 1
         self._new.append((ref, row, col, ours, self._next_shape))  # the note and its box are made as the package is written
         self._next_shape += 1
         self._changed = True
@@ -165,15 +175,13 @@ class Notes:
             self.vml = self.vml[:at] + _NOTE_SHAPETYPE + b"\n" + self.vml[at:]
 
     def _free_idmap(self) -> int:
+        """The first idmap block after every block the workbook's drawings use (the blocks after it
+        are free too, for a drawing of more than 1,023 boxes)."""
         taken = set()
         for name in self.package.names():
             if name.lower().endswith(".vml"):
-                for m in _IDMAP.finditer(self.package.get(name)):
-                    taken.update(int(x) for x in re.split(rb"[, ]+", m.group(1)) if x)
-        n = 1
-        while n in taken:
-            n += 1
-        return n
+                taken |= _idmap_blocks(self.package.get(name))
+        return max(taken, default=0) + 1
 
     def _author(self) -> int:
         authors = self.root.find(q("authors"))
@@ -204,6 +212,11 @@ class Notes:
         vml_pieces = [self.vml] if self.vml is not None else None
         boxes_added = bool(self._new)
         if self._new:  # made as the package is written: a register of 100,000 rows has as many boxes
+            if self.created_vml and self._next_shape is not None:  # more than 1,023 boxes: the blocks after the first are the drawing's too
+                first = min(_idmap_blocks(self.vml), default=1)
+                blocks = ",".join(str(n) for n in range(first, (self._next_shape - 1) // 1024 + 1)).encode()
+                m = _IDMAP.search(self.vml)
+                self.vml = self.vml[:m.start(1)] + blocks + self.vml[m.end(1):]
             at = self.vml.rfind(b"</xml>")
             head, tail, added = self.vml[:at], self.vml[at:], self._new
 
@@ -276,6 +289,14 @@ class Notes:
             self.package.remove_rel(self.sheet_part, self.vml_rel)
             self.sheet.remove_legacy_drawing()
         self.vml, self.vml_part, self.vml_rel = None, None, None
+
+
+def _idmap_blocks(vml: bytes) -> set[int]:
+    """The shape-id blocks a VML drawing's ``o:idmap`` claims."""
+    out: set[int] = set()
+    for m in _IDMAP.finditer(vml):
+        out.update(int(x) for x in re.split(rb"[, ]+", m.group(1)) if x)
+    return out
 
 
 def _key(comment) -> tuple[int, int]:

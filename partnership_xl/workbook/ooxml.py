@@ -172,7 +172,17 @@ class WorkbookMap:
             self.package.remove(sheet.part)
             self.package.remove(rels_name(sheet.part))
             self.package.set_override(sheet.part, None)
+            self.package.set_override(rels_name(sheet.part), None)  # LibreOffice gives rels parts Overrides
         self.sheets.remove(sheet)
+
+    def defined_name(self, name: str, sheet_name: str):
+        """The ``definedName`` element ``name`` scoped to sheet ``sheet_name``, or None."""
+        sheet = self.sheet(sheet_name)
+        names = self.root.find(q("definedNames"))
+        if sheet is None or names is None:
+            return None
+        index = str(self.sheets.index(sheet))
+        return next((e for e in names if local(e) == "definedName" and e.get("name") == name and e.get("localSheetId") == index), None)
 
     def add_defined_name(self, name: str, local_sheet: int, text: str, hidden: bool = False) -> None:
         names = self.root.find(q("definedNames"))

@@ -89,8 +89,12 @@ def rels_name(part: str) -> str:
 def resolve(source_part: str, target: str) -> str:
     """A relationship's target as a member name, relative to the folder of ``source_part``."""
     if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+        name = posixpath.normpath(target.lstrip("/"))
+    else:
+        name = posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+    while name.startswith("../"):  # nothing is above the package's root (LibreOffice writes ../customXml/... from _rels/.rels)
+        name = name[3:]
+    return name
 
 
 def relative(source_part: str, target_part: str) -> str:
@@ -105,6 +109,7 @@ class Package:
         self._infos: dict[str, zipfile.ZipInfo] = {}
         self._data: dict[str, bytes] = {}
         self._order: list[str] = []
+        self.comment = b""  # the zip's own comment, carried over
 
     @classmethod
     def read(cls, source: Path | BinaryIO | bytes, unpacked: dict[str, bytes] | None = None) -> Package:
@@ -118,6 +123,7 @@ class Package:
         package = cls()
         fh = io.BytesIO(source) if isinstance(source, bytes) else source
         with zipfile.ZipFile(fh) as z:
+            package.comment = z.comment
             for info in z.infolist():  # folder entries too: some writers list them, and they are carried over
                 if info.filename in package._data:
                     continue
@@ -186,6 +192,7 @@ class Package:
     def write(self, target: Path | BinaryIO) -> None:
         """Write the package: members in order, each with its original name, timestamp and attributes."""
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+            z.comment = self.comment
             for name in self._order:
                 original = self._infos.get(name)
                 info = zipfile.ZipInfo(name, date_time=original.date_time if original else ADDED_MEMBER_TIME)
@@ -261,6 +268,7 @@ class Package:
             self.set(name, serialize(root))
         else:
             self.remove(name)
+            self.set_override(name, None)
 
     # -- content types ---------------------------------------------------------------------------
     def _types(self) -> etree._Element:
@@ -286,16 +294,21 @@ class Package:
         """Give member ``name`` an Override content type (None removes its Override)."""
         root = self._types()
         partname = "/" + name
+        changed = False
         for e in list(root):
             if isinstance(e.tag, str) and etree.QName(e).localname == "Override" and (e.get("PartName") or "").lower() == partname.lower():
                 if content_type is None:
                     root.remove(e)
+                    changed = True
                 else:
+                    changed = changed or e.get("ContentType") != content_type
                     e.set("ContentType", content_type)
                     content_type = None
         if content_type is not None:
             etree.SubElement(root, f"{{{NS_CT}}}Override", PartName=partname, ContentType=content_type)
-        self.set("[Content_Types].xml", serialize(root))
+            changed = True
+        if changed:
+            self.set("[Content_Types].xml", serialize(root))
 
     def ensure_default(self, extension: str, content_type: str) -> None:
         """Make sure members ending in ``.extension`` have a content type (a Default, placed before the Overrides)."""

@@ -23,11 +23,12 @@ from .record import Record
 from .record import add as add_record
 from .record import find as find_record
 from .record import remove as remove_record
-from .sheet import CellChange, SheetPatch, SheetXml, column_letters, parse_range, parse_ref
+from .sheet import _REF, _STYLE, CellChange, SheetPatch, SheetXml, column_letters, parse_range, parse_ref
 from .strings import REL_SHARED_STRINGS, SharedStrings
 from .styles import StyleBook
 
 TOOL_SUFFIX = " (partnership-xl)"
+_FILTER_DATABASE = "_xlnm._FilterDatabase"
 _LAST_COLUMN = 16_384
 
 
@@ -68,6 +69,7 @@ class Patcher:
         if sheet is None or not sheet.is_worksheet or sheet.part is None:
             raise PackageError(f"the sheet '{sheet_name}' is not a worksheet of the package")
         self.sheet_part = sheet.part
+        self.sheet_name = sheet_name
         self.record = find_record(package, self.workbook.part)
         # a copy checked again keeps the name of the register it was made from (the copy of a copy equals the copy)
         self.made_from = self.record.register if self.record and self.record.register else None
@@ -97,10 +99,14 @@ class Patcher:
         if record is None and not self._notes_marked() and not any(TOOL_SUFFIX.encode() in data for data in (original, self._strings_bytes())):
             return  # the register sheet holds nothing of the tool's (the workbook part is saved by mark)
         sheet = SheetXml(original)
-        columns = record.tool_columns if record and record.tool_columns else self._tool_columns_by_header(sheet, header_row)
+        columns = self._tool_columns_by_header(sheet, header_row)
+        if record and record.tool_columns and (columns is None or columns == record.tool_columns):
+            columns = record.tool_columns
+        # else the headers moved (the officer inserted or deleted a column in the copy): the recorded
+        # columns now hold the officer's data, and the tool's are where their headings are
         data = sheet.data
         if columns or (record and record.cells):
-            data = _restore_cells(sheet, record, columns, header_row)
+            data = _restore_cells(sheet, record, columns, header_row, self.styles)
             sheet = SheetXml(data)
         if record:
             for name, (before, after) in record.elements.items():
@@ -108,6 +114,10 @@ class Patcher:
                     sheet.set_autofilter_ref(before)  # unless the officer changed it since
                 elif name == "cols" and sheet.element_is(name, after):
                     sheet.replace_element(name, before)
+                elif name == "filterDatabase":
+                    e = self.workbook.defined_name(_FILTER_DATABASE, self.sheet_name)
+                    if e is not None and e.text == after:
+                        e.text = before
         notes = Notes(self.package, self.sheet_part, sheet)
         notes.take_out()
         notes.save()
@@ -116,6 +126,7 @@ class Patcher:
         self.package.set(self.sheet_part, sheet.declaration + head + sheet.data[lo:hi] + tail)
         if record:
             remove_record(self.package, self.workbook.part, record)
+        self.styles.save()  # a fill put back by content may have added a format
         self.workbook.save()
         self.record = None
 
@@ -198,6 +209,12 @@ class Patcher:
             record.elements["cols"] = (before[0], sheet.element_xml("cols"))
             if before[1] and before[1] != sheet.autofilter_ref():
                 record.elements["autoFilter"] = (before[1], sheet.autofilter_ref())
+                # the filter's defined name follows it (LibreOffice takes the filter's range from the name)
+                name = self.workbook.defined_name(_FILTER_DATABASE, annotation.sheet)
+                if name is not None and _range_of(name.text) == _range_of(before[1]):
+                    old_text = name.text
+                    name.text = f"{name.text.rpartition('!')[0]}!{_absolute_range(sheet.autofilter_ref())}"
+                    record.elements["filterDatabase"] = (old_text, name.text)
 
         # notes: the tool's text, the officer's kept; none on a cell with a threaded comment
         notes = Notes(self.package, self.sheet_part, sheet)
@@ -215,6 +232,10 @@ class Patcher:
         changes: list[CellChange] = []
         self.package.set(self.sheet_part, sheet.patch(patch, base_style, changes, record.displaced, progress))
         record.cells = changes
+        for change in changes:
+            before = change.before or "0"
+            if before not in record.fills and (fill := styles.fill_of(int(before))) is not None:
+                record.fills[before] = fill
 
         # the added sheets
         for name, build, kwargs in annotation.sheets:
@@ -308,15 +329,25 @@ def _widen_autofilter(sheet: SheetXml, header_row: int, last_col: int) -> None:
         sheet.set_autofilter_ref(f"{column_letters(c1)}{r1}:{column_letters(last_col)}{r2}")
 
 
-def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, int] | None, header_row: int) -> bytes:
-    """The sheet's bytes with the tool's columns taken out and flagged cells given back their style."""
+def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, int] | None, header_row: int,
+                   styles: StyleBook) -> bytes:
+    """The sheet's bytes with the tool's columns taken out and flagged cells given back their style.
+
+    A flagged cell whose ``s`` is no longer the one the tool gave it, but whose format still has a
+    severity fill (the copy was saved by LibreOffice, which renumbers formats, or the officer changed
+    its font in Excel), gets its own fill back by content: its format as it is now, with the fill
+    it had before the tool's.
+    """
+    severity = {rgb.upper() for rgb in SEVERITY_FILLS.values()}
     data = sheet.data
     lo, hi = sheet.inner
     region = data[lo:hi]
     p = re.escape(sheet.prefix)
     if columns:
         letters = b"|".join(column_letters(c).encode() for c in range(columns[0], columns[1] + 1))
-        pattern = re.compile(rb"<" + p + rb'c r="(' + letters + rb')([0-9]+)"[^>]*?(?:/>|>.*?</' + p + rb"c>)", re.S)
+        # r first or not, in either quotes (the tool writes <c r="AR5" ...; another writer may not)
+        pattern = re.compile(rb"<" + p + rb"""c(?=[\s/>])[^>]*?\sr\s*=\s*["'](""" + letters + rb""")([0-9]+)["'][^>]*?(?:/>|>.*?</"""
+                             + p + rb"c>)", re.S)
         displaced = record.displaced if record else {}
 
         def drop(m: re.Match) -> bytes:
@@ -327,22 +358,59 @@ def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, i
         region = pattern.sub(drop, region)
     if record and record.cells:
         wanted = {c.ref: c for c in record.cells}
-        cell = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)(/?)>')
-        empty_created = re.compile(rb"\A<" + p + rb'c r="[A-Z0-9]+" s="[0-9]+"/>')
+        # a format the tool made → the officer's format it was made from: a flagged cell the officer
+        # moved (a sort, a row inserted or deleted) still carries it, away from the cell the record names
+        made = {c.after: c.before for c in record.cells if c.after != c.before}
+        # any attribute order and quoting: the officer's own cells keep theirs (a cell written
+        # <c s='3' r='B5'> is matched as well as <c r="B5" s="3">); r first, as Excel writes it, is read fastest
+        cell = re.compile(rb"<" + p + rb"""c(?=[\s/>])(?: r="([A-Z]{1,3}[0-9]{1,7})")?[^>]*?(/?)>""")
+        attribute = re.compile(rb"""\s([\w:]+)\s*=\s*["'][^"']*["']""")
+
+        def only_r_and_s(tag: bytes) -> bool:
+            return {a.group(1) for a in attribute.finditer(tag)} == {b"r", b"s"}
 
         def restore(m: re.Match) -> bytes:
-            change = wanted.get(m.group(1).decode())
+            tag = m.group(0)
+            if m.group(1):
+                change = wanted.get(m.group(1).decode())
+            else:
+                ref = _REF.search(tag)
+                change = wanted.get((ref.group(1) + ref.group(2)).decode()) if ref and ref.group(1) else None
             if change is None:
-                return m.group(0)
-            s = re.search(rb'\ss="([0-9]+)"', m.group(0))
-            if s is None or s.group(1).decode() != change.after:
-                return m.group(0)  # restyled by the officer since: kept
-            if change.created and empty_created.match(m.group(0)):
+                return tag
+            s = _STYLE.search(tag)
+            if s is None:
+                return tag
+            empty_created = change.created and m.group(2) and only_r_and_s(tag)
+            if s.group(1).decode() != change.after:
+                if s.group(1).decode() in made:
+                    return tag  # another flagged cell moved here: put back below
+                fill = record.fills.get(change.before or "0")
+                if fill is None or not styles.has_solid_fill(int(s.group(1)), severity):
+                    return tag  # restyled by the officer since: kept
+                if empty_created:
+                    return b""
+                return tag[:s.start(1)] + str(styles.with_fill(int(s.group(1)), *fill)).encode() + tag[s.end(1):]
+            if empty_created:
                 return b""
             if change.before is None:
-                return m.group(0)[:s.start()] + m.group(0)[s.end():]
-            return m.group(0)[:s.start(1)] + change.before.encode() + m.group(0)[s.end(1):]
+                return tag[:s.start()] + tag[s.end():]
+            return tag[:s.start(1)] + change.before.encode() + tag[s.end(1):]
         region = cell.sub(restore, region)
+
+        if made:  # the tool's formats left anywhere else (cells the officer moved): put back as well
+            styled = re.compile(rb"<" + p + rb"""c(?=[\s/>])[^>]*?\ss\s*=\s*["'](""" + b"|".join(a.encode() for a in made)
+                                + rb""")["'][^>]*?(/?)>""")
+
+            def moved(m: re.Match) -> bytes:
+                tag, before = m.group(0), made[m.group(1).decode()]
+                if before is None:
+                    if m.group(2) and only_r_and_s(tag):
+                        return b""  # a blank cell the tool created
+                    s = _STYLE.search(tag)
+                    return tag[:s.start()] + tag[s.end():]
+                return tag[:m.start(1) - m.start(0)] + before.encode() + tag[m.end(1) - m.start(0):]
+            region = styled.sub(moved, region)
     return data[:lo] + region + data[hi:]
 
 
@@ -408,6 +476,18 @@ def _unique_name(workbook: WorkbookMap, wanted: str) -> str:
 
 def _quoted(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
+
+
+def _range_of(text: str | None) -> str | None:
+    """``A4:AQ47`` of a reference like ``'Partnership Register'!$A$4:$AQ$47`` (or of ``A4:AQ47``)."""
+    if not text:
+        return None
+    return text.rpartition("!")[2].replace("$", "").upper()
+
+
+def _absolute_range(ref: str) -> str:
+    a, _, b = ref.partition(":")
+    return f"{_absolute(a)}:{_absolute(b or a)}"
 
 
 def _absolute(ref: str) -> str:

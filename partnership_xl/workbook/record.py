@@ -46,6 +46,9 @@ class Record:
     displaced: dict[str, bytes] = field(default_factory=dict)  # ref → the officer's cell XML the tool's column replaced
     elements: dict[str, tuple[str, str]] = field(default_factory=dict)  # name → (canonical XML before, after)
     tool_columns: tuple[int, int] | None = None
+    # a flagged cell's format before (its cellXfs index) → its fill as XML and its applyFill, to put the
+    # fill back by content when the indexes changed (LibreOffice renumbers every format when it saves)
+    fills: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     part: str | None = None  # where the record was read from
 
     def to_xml(self) -> bytes:
@@ -59,6 +62,9 @@ class Record:
             before = f' before="{c.before}"' if c.before is not None else ""
             created = ' created="1"' if c.created else ""
             out.append(f'<cell ref="{c.ref}" after="{c.after}"{before}{created}/>')
+        for index, (fill, apply_fill) in sorted(self.fills.items(), key=lambda kv: int(kv[0])):
+            applied = f" applyFill={quoteattr(apply_fill)}" if apply_fill is not None else ""
+            out.append(f"<fill style={quoteattr(index)}{applied}>{escape(fill)}</fill>")
         out += [f'<displaced ref="{ref}">{escape(xml.decode("utf-8"))}</displaced>' for ref, xml in self.displaced.items()]
         for name, (before, after) in self.elements.items():
             out.append(f"<element name={quoteattr(name)}><before>{escape(before)}</before><after>{escape(after)}</after></element>")
@@ -83,6 +89,8 @@ class Record:
                 record.sheets.append(e.get("name", ""))
             elif e.tag == _r("cell"):
                 record.cells.append(CellChange(e.get("ref", ""), e.get("before"), e.get("after", ""), e.get("created") == "1"))
+            elif e.tag == _r("fill"):
+                record.fills[e.get("style", "")] = (e.text or "", e.get("applyFill"))
             elif e.tag == _r("displaced"):
                 record.displaced[e.get("ref", "")] = (e.text or "").encode("utf-8")
             elif e.tag == _r("element"):
@@ -92,8 +100,9 @@ class Record:
 
 
 def find(package: Package, workbook_part: str) -> Record | None:
-    """The tool's record in ``package``, or None."""
-    for _, target in package.targets(workbook_part, REL_CUSTOM_XML):
+    """The tool's record in ``package``, or None (related from the workbook part, or from the
+    package's root where LibreOffice moves custom XML when it saves the copy)."""
+    for _, target in [*package.targets(workbook_part, REL_CUSTOM_XML), *package.targets("", REL_CUSTOM_XML)]:
         if package.find(target) is None:
             continue
         data = package.get(target)
@@ -110,14 +119,16 @@ def remove(package: Package, workbook_part: str, record: Record) -> None:
     """Take the record's parts and relationships out of ``package``."""
     if record.part is None:
         return
-    for rel, target in list(package.targets(workbook_part, REL_CUSTOM_XML)):
-        if package.find(target) == record.part:
-            package.remove_rel(workbook_part, rel.id)
+    for source in (workbook_part, ""):
+        for rel, target in list(package.targets(source, REL_CUSTOM_XML)):
+            if package.find(target) == record.part:
+                package.remove_rel(source, rel.id)
     for _, props in list(package.targets(record.part, REL_CUSTOM_XML_PROPS)):
         package.remove(props)
         package.set_override(props, None)
-    package.remove(rels_name(record.part))
-    package.remove(record.part)
+    for name in (rels_name(record.part), record.part):
+        package.remove(name)
+        package.set_override(name, None)
 
 
 def add(package: Package, workbook_part: str, record: Record) -> None:
@@ -128,6 +139,8 @@ def add(package: Package, workbook_part: str, record: Record) -> None:
     item, props = f"customXml/item{n}.xml", f"customXml/itemProps{n}.xml"
     package.set(item, record.to_xml())
     package.ensure_default("xml", CT_XML)
+    if package.content_type(item) != CT_XML:  # the package's .xml Default is another type
+        package.set_override(item, CT_XML)
     props_root = etree.Element(f"{{{_DS}}}datastoreItem", nsmap={"ds": _DS})
     props_root.set(f"{{{_DS}}}itemID", _ITEM_ID)
     etree.SubElement(props_root, f"{{{_DS}}}schemaRefs")

@@ -353,7 +353,7 @@ class SheetXml:
                 edits.append((name_end, name_end, b' r="' + f"{column_letters(col)}{number}".encode() + b'"'))
         by_col = {c[0]: c for c in cells}
         tool_cols = {col for col, _ in tools}
-        close = len(row) - len(b"</" + p + b"row>")
+        close = _cells_end(row, p, cells)
         new_cells: list[tuple[int, bytes]] = []
         for col, fill in sorted(flagged.items()):
             ref = f"{column_letters(col)}{number}"
@@ -389,13 +389,11 @@ class SheetXml:
                 edits.append((start, stop, tag))
             else:
                 new_cells.append((col, tag))
-        for col, xml in new_cells:
+        for col, xml in sorted(new_cells, key=lambda n: n[0]):
             later = [c for c in cells if c[0] > col]
             at = later[0][1] if later else close
             edits.append((at, at, xml))
-        for start, stop, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-            row = row[:start] + text + row[stop:]
-        return row
+        return _apply(row, edits)
 
     def _fast_row(self, row: bytes, number: int, flagged: dict[int, int], tools: list[tuple[int, bytes]], base_style,
                   changes: list[CellChange]) -> bytes | None:
@@ -405,6 +403,8 @@ class SheetXml:
         opener = b"<" + p + b"c"
         if row.count(opener + b' r="') != row.count(opener + b" ") + row.count(opener + b">") + row.count(opener + b"/"):
             return None
+        if b"<" + p + b"extLst" in row:
+            return None  # a row's own extLst (or a cell's): the full parse places the tool's cells before it
         edits: list[tuple[int, int, bytes]] = []
         pending: list[CellChange] = []
         for col, fill in flagged.items():
@@ -435,15 +435,33 @@ class SheetXml:
                 cells.append(_prefixed(tag, p) if p else tag)
             edits.append((close, close, b"".join(cells)))
         changes.extend(pending)
-        for start, stop, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-            row = row[:start] + text + row[stop:]
-        return row
+        return _apply(row, edits)
 
     def _new_row(self, number: int, flagged: dict[int, int], tools: list[tuple[int, bytes]], base_style, col_styles,
                  changes: list[CellChange]) -> bytes:
         p = self.prefix
         row = b"<" + p + b'row r="' + str(number).encode() + b'"></' + p + b"row>"
         return self._patch_row(row, number, flagged, tools, base_style, col_styles, changes, {})
+
+
+def _apply(row: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    """``row`` with ``edits`` (start, end, replacement) applied; insertions at one place keep the order
+    they were listed in (the cells are listed in column order, so they come out in column order)."""
+    for _, (start, stop, text) in sorted(enumerate(edits), key=lambda e: (e[1][0], e[1][1], e[0]), reverse=True):
+        row = row[:start] + text + row[stop:]
+    return row
+
+
+def _cells_end(row: bytes, p: bytes, cells: list[tuple[int, int, int, bool, bool]]) -> int:
+    """Where cells can be added at the end of ``row``: before ``</row>``, or before the row's own
+    ``extLst`` (CT_Row is ``c*, extLst?``)."""
+    close = len(row) - len(b"</" + p + b"row>")
+    after_cells = 0
+    if cells:
+        _, _, tag_end, closed, _ = cells[-1]
+        after_cells = tag_end if closed else row.index(b"</" + p + b"c>", tag_end) + len(b"</" + p + b"c>")
+    ext = row.find(b"<" + p + b"extLst", after_cells, close)
+    return ext if ext >= 0 else close
 
 
 def _prefixed(xml: bytes, prefix: bytes) -> bytes:

@@ -145,6 +145,41 @@ class StyleBook:
         xf.set("applyFill", "1")
         return self._index_of("cellXfs", xf)
 
+    def fill_of(self, xf_index: int) -> tuple[str, str | None] | None:
+        """The fill of cell format ``xf_index`` as XML, and its ``applyFill`` (for the record)."""
+        xfs = self._items("cellXfs")
+        if not 0 <= xf_index < len(xfs):
+            return None
+        fills = self._items("fills")
+        fill_id = int(xfs[xf_index].get("fillId", "0") or 0)
+        fill = fills[fill_id] if 0 <= fill_id < len(fills) else etree.Element(q("fill"))
+        return etree.tostring(fill, encoding="unicode"), xfs[xf_index].get("applyFill")
+
+    def has_solid_fill(self, xf_index: int, rgbs) -> bool:
+        """Does cell format ``xf_index`` have a solid fill of one of the colours ``rgbs``?"""
+        xfs = self._items("cellXfs")
+        fills = self._items("fills")
+        if not 0 <= xf_index < len(xfs):
+            return False
+        fill_id = int(xfs[xf_index].get("fillId", "0") or 0)
+        if not 0 <= fill_id < len(fills):
+            return False
+        pattern = fills[fill_id].find(q("patternFill"))
+        colour = pattern.find(q("fgColor")) if pattern is not None else None
+        return pattern is not None and pattern.get("patternType") == "solid" and colour is not None and (colour.get("rgb") or "").upper() in rgbs
+
+    def with_fill(self, xf_index: int, fill_xml: str, apply_fill: str | None) -> int:
+        """Cell format ``xf_index`` with the fill ``fill_xml`` (and ``applyFill``) instead of its own."""
+        fill = etree.fromstring(fill_xml.encode())
+        fill_id = self._index_of("fills", fill)
+        xf = deepcopy(self._items("cellXfs")[xf_index])
+        xf.set("fillId", str(fill_id))
+        if apply_fill is None:
+            xf.attrib.pop("applyFill", None)
+        else:
+            xf.set("applyFill", apply_fill)
+        return self._index_of("cellXfs", xf)
+
     def xf(self, font: int = 0, fill: int = 0, number_format: int = 0, horizontal: str | None = None,
            vertical: str | None = None, wrap: bool = False) -> int:
         """A cell format of the tool's own: font, fill, number format and alignment."""
