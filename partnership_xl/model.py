@@ -110,6 +110,16 @@ class CheckResult:
             "findings": _finding_dicts(self.findings, self.column_heading),
         }
 
+    def json_text(self) -> str:
+        """The findings JSON of SPEC §6 as the text ``--json`` writes (UTF-8, indented)."""
+        import json
+
+        return json.dumps(self.as_json(), ensure_ascii=False, indent=2)
+
+    def flatten(self) -> list[tuple[int, str]]:
+        """Every finding as ``(Excel row, code)``, sorted: ``[(5, "PP301"), (7, "DQ003")]``."""
+        return sorted((f.row, f.code) for f in self.findings)
+
     def column_heading(self, f: Finding) -> str:
         """The officer's own heading of the column a finding is about ("" when there is none).
 
