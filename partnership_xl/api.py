@@ -471,7 +471,7 @@ def init(out: str | os.PathLike | None = None, from_register: str | os.PathLike 
     Without, ``proposal`` is None and the file is ``out`` or ``./partnership-xl.toml``.
     """
     if from_register is None:
-        from .configfile import write_config
+        from .settings_template import write_config
 
         target = Path(out) if out is not None else Path("partnership-xl.toml")
         write_config(target)

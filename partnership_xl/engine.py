@@ -33,8 +33,7 @@ def check(path: Path, settings: Settings, as_of: date, sheet: str | None = None,
     from . import safety
 
     path = Path(path)
-    limits = safety.Limits(max_part_mb=settings.max_part_mb, max_total_mb=settings.max_total_mb,
-                           max_ratio=settings.max_ratio, max_cells=settings.max_cells)
+    limits = settings.limits()
     with progress.stage(f"Reading {path.name}"):
         oversized: list = []  # sheets too large to read (a stray value far out): passed over unless the register
         kind = safety.inspect_register(path, limits, oversized)

@@ -7,7 +7,7 @@ command, the template's Guidance sheet and the reports.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -131,21 +131,6 @@ class Finding:
     def policy(self) -> str:
         """The policy clause, e.g. ``§5``."""
         return CATALOGUE[self.code].policy
-
-    def as_dict(self) -> dict:
-        """The JSON form of SPEC §6."""
-        d = asdict(self)
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "ref": d["ref"],
-            "sheet": d["sheet"],
-            "cell": d["cell"],
-            "row": d["row"],
-            "field": d["field"],
-            "message": d["message"],
-            "policy": self.policy,
-        }
 
 
 def sort_key(f: Finding) -> tuple:

@@ -107,7 +107,7 @@ class CheckResult:
             "sheet": self.register.sheet,
             "as_of": self.as_of.isoformat(),
             "summary": self.summary(),
-            "findings": _finding_dicts(self.findings, self.column_heading),
+            "findings": finding_dicts(self.findings, self.column_heading),
         }
 
     def json_text(self) -> str:
@@ -154,12 +154,15 @@ class CheckResult:
         return out
 
 
-def _finding_dicts(findings: list[Finding], heading) -> list[dict]:
-    """``[f.as_dict() for f in findings]`` with each ``column`` heading, without ``dataclasses.asdict``'s deep copy."""
+def finding_dicts(findings: list[Finding], heading=None) -> list[dict]:
+    """The ``findings`` array of the findings JSON (SPEC §6): the one place a finding becomes JSON.
+
+    ``heading(f)`` gives each finding's ``column`` (the officer's own heading; "" without it).
+    """
     per_code = {code: (rule.severity.value, rule.policy) for code, rule in CATALOGUE.items()}
     out = []
     for f in findings:
         severity, policy = per_code[f.code]
         out.append({"code": f.code, "severity": severity, "ref": f.ref, "sheet": f.sheet, "cell": f.cell,
-                    "row": f.row, "field": f.field, "column": heading(f), "message": f.message, "policy": policy})
+                    "row": f.row, "field": f.field, "column": heading(f) if heading else "", "message": f.message, "policy": policy})
     return out
