@@ -118,8 +118,11 @@ def _parser() -> argparse.ArgumentParser:
                        description="A blank register to start from. Example: partnership-xl template --out \"Partnership Register.xlsx\"")
     t.add_argument("--out", type=Path, metavar="FILE", required=True, help="the workbook to write")
 
-    sub.add_parser("rules", parents=[common], epilog=EPILOG, help="list the rule catalogue",
-                   description="Every rule: code, severity, policy clause and finding. Example: partnership-xl rules")
+    ru = sub.add_parser("rules", parents=[common], epilog=EPILOG, help="list the rule catalogue",
+                        description="Every rule: code, severity, policy clause and finding; with a code or --verbose, what it means with "
+                                    "an example that fires and one that passes. Example: partnership-xl rules PP602")
+    ru.add_argument("code", nargs="?", metavar="CODE", help="one rule's code, e.g. PP602, to explain it")
+    ru.add_argument("--verbose", action="store_true", help="explain every rule, with an example that fires and one that passes")
 
     i = sub.add_parser("init", parents=[common], epilog=EPILOG, help="write a commented partnership-xl.toml with every setting",
                        description="Write the settings file with every setting and its default; with --from, beside that register, with the "
@@ -357,13 +360,31 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    """Print the rule catalogue."""
+    """Print the rule catalogue; with a code or --verbose, each rule's text with its examples."""
     from .findings import CATALOGUE
 
-    for rule in CATALOGUE.values():
+    codes = list(CATALOGUE)
+    if args.code is not None:
+        code = args.code.strip().upper()
+        if code not in CATALOGUE:
+            import difflib
+
+            close = difflib.get_close_matches(code, codes, n=1, cutoff=0.6)
+            raise PartnershipXLError(f"{args.code} is not a rule code{f' (did you mean {close[0]}?)' if close else ''}: "
+                                     "run 'partnership-xl rules' to see them all.")
+        codes = [code]
+    explain = args.verbose or args.code is not None
+    if explain:
+        from .rules import rule_doc
+    for code in codes:
+        rule = CATALOGUE[code]
         print(f"{rule.code}  {rule.severity.value:<7}  {rule.policy:<3}  {rule.finding}")
-        if not args.quiet:
+        if not args.quiet or explain:
             print(f"{'':7}fires when {rule.fires_when}")
+        if explain:
+            for line in rule_doc(code).splitlines():
+                print(f"{'':7}{line}".rstrip())
+            print()
     return 0
 
 
