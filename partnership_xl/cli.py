@@ -120,8 +120,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ru = sub.add_parser("rules", parents=[common], epilog=EPILOG, help="list the rule catalogue",
                         description="Every rule: code, severity, policy clause and finding; with a code or --verbose, what it means with "
-                                    "an example that fires and one that passes. Example: partnership-xl rules PP602")
-    ru.add_argument("code", nargs="?", metavar="CODE", help="one rule's code, e.g. PP602, to explain it")
+                                    "an example that fires and one that passes. Example: partnership-xl rules PP501")
+    ru.add_argument("code", nargs="?", metavar="CODE", help="one rule's code, e.g. PP501, to explain it")
     ru.add_argument("--verbose", action="store_true", help="explain every rule, with an example that fires and one that passes")
 
     i = sub.add_parser("init", parents=[common], epilog=EPILOG, help="write a commented partnership-xl.toml with every setting",

@@ -110,6 +110,12 @@ class CheckResult:
             "findings": finding_dicts(self.findings, self.column_heading),
         }
 
+    def matrix_bands(self) -> dict[tuple[int, int], str]:
+        """The band of every (likelihood, impact) cell of the settings' matrix, as the check bands a score."""
+        from .scoring import matrix_bands
+
+        return matrix_bands(self.settings)
+
     def json_text(self) -> str:
         """The findings JSON of SPEC §6 as the text ``--json`` writes (UTF-8, indented)."""
         import json

@@ -11,6 +11,8 @@ from __future__ import annotations
 from . import benefits, context, definition, entry, exit, governance, management, review
 from .base import Context, Hit, RuleFunc
 from .data_quality import DATA_QUALITY
+from .entry import approval_state
+from .review import review_due
 
 RULES: dict[str, RuleFunc] = {
     "PP201": definition.pp201,
@@ -64,4 +66,4 @@ def missing_columns(func: RuleFunc, present: set[str]) -> list[str]:
     return missing
 
 
-__all__ = ["RULES", "DATA_QUALITY", "Context", "Hit", "missing_columns", "rule_doc"]
+__all__ = ["RULES", "DATA_QUALITY", "approval_state", "review_due", "Context", "Hit", "missing_columns", "rule_doc"]

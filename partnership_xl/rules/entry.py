@@ -68,3 +68,27 @@ def pp603(ctx: Context) -> Hit:
     low_level = ctx.col("approved_by").isin(["Portfolio Holder", "Corporate Management Team"]).fillna(False).astype(bool)
     mask = (amount >= limit).fillna(False).astype(bool) & _unbudgeted(ctx) & low_level
     return Hit(mask, "approved_by", "Approved at the wrong level: an unbudgeted " + amount[mask].astype(object).map(money) + f" a year (at least {money(limit)}) needs the Executive, not the " + ctx.col("approved_by")[mask].astype(str) + ".")
+
+
+#: The approval states of :func:`approval_state` (a breach is a finding, above, not a state).
+APPROVED, NOT_RECORDED, IN_BUDGET, NO_CONTRIBUTION, NOT_REQUIRED, NONE_RECORDED = (
+    "approved", "not recorded", "in budget", "no contribution", "not required", "none recorded")
+
+
+def approval_state(ctx: Context) -> pd.Series:
+    """Policy §6 approval of each partnership as recorded, for the reports (the breaches are PP602/PP603's findings).
+
+    ``approved`` (approved_by names a body), ``not recorded`` (no Approved by column), ``in budget``
+    (In existing budget = Yes), ``no contribution`` (a direct contribution of 0), ``not required``
+    (Approved by "Not required"), else ``none recorded``.
+    """
+    index = ctx.table.index
+    if not ctx.has("approved_by"):
+        return pd.Series(NOT_RECORDED, index=index, dtype=object)
+    by = ctx.col("approved_by")
+    state = pd.Series(NONE_RECORDED, index=index, dtype=object)
+    state[by.eq("Not required").fillna(False).astype(bool)] = NOT_REQUIRED
+    state[ctx.col("direct_contribution").eq(0).fillna(False).astype(bool)] = NO_CONTRIBUTION
+    state[ctx.col("budgeted").fillna(False).astype(bool)] = IN_BUDGET
+    state[by.notna().to_numpy() & ~by.eq("Not required").fillna(False).astype(bool)] = APPROVED
+    return state

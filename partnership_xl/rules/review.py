@@ -75,11 +75,24 @@ def pp503(ctx: Context) -> Hit:
     Passes: Next review due 90 days after the as-of date.
     """
     planned = ctx.col("next_review") if ctx.has("next_review") else pd.Series(pd.NaT, index=ctx.table.index)
-    due = planned.where(planned.notna(), ctx.col("last_review") + _interval(ctx))
+    due = review_due(ctx)
     soon = ctx.as_of + pd.Timedelta(days=ctx.settings.due_soon_days)
     mask = ((due >= ctx.as_of) & (due <= soon)).fillna(False).astype(bool) & ~_reassessment_overdue(ctx)
     field = planned.notna().map({True: "next_review", False: "last_review"})
     return Hit(mask, field, "Review due soon: by " + due[mask].dt.strftime("%d/%m/%Y") + ".")
+
+
+def review_due(ctx: Context) -> pd.Series:
+    """Each partnership's next review date: Next review due, else Last reviewed + review_interval_months (NaT for neither).
+
+    The one place a review's due date is worked out: PP503 reads it, and the check keeps it in
+    ``scores["review_due"]`` for the reminders.
+    """
+    index = ctx.table.index
+    planned = pd.to_datetime(ctx.col("next_review"), errors="coerce") if ctx.has("next_review") else pd.Series(pd.NaT, index=index)
+    if not ctx.has("last_review"):
+        return planned
+    return planned.where(planned.notna(), pd.to_datetime(ctx.col("last_review"), errors="coerce") + _interval(ctx))
 
 
 @needs("last_review")
