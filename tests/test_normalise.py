@@ -8,12 +8,10 @@ on exactly that cell.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import tempfile
 from datetime import date, datetime, time, timedelta
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +39,7 @@ from partnership_xl.normalise import (
     parse_yesno,
 )
 from partnership_xl.reader import EXCEL_ERRORS, NO_CACHED_VALUE, ExcelError, column_letter
+from partnership_xl.schemafiles import load_schema
 
 from .conftest import AS_OF, CLEAN, HEADER_OF, row, write_register
 
@@ -441,7 +440,7 @@ def test_thousands_with_k_parse_back(n, suffix, pound):
     assert parse_money(f"{'£' if pound else ''}{n}{suffix}") == n * 1000
 
 
-_SCHEMA = json.loads(resources.files("partnership_xl").joinpath("schemas/register.json").read_text(encoding="utf-8"))
+_SCHEMA = load_schema("register.json")
 #: (field, text, canonical) for every canonical choice and every synonym the schema lists.
 SYNONYMS = [(f, text, canonical) for f in CHOICE_FIELDS for canonical, synonyms in _SCHEMA["choices"][f].items()
             for text in (canonical, *synonyms)]
