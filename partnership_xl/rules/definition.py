@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..fields import choice_key
-from .base import Context, Hit, needs
+from .base import Context, Hit, map_distinct, needs
 
 
 @needs("arrangement")
@@ -105,8 +105,8 @@ def pp204(ctx: Context) -> Hit:
     """
     names = _council_names(ctx.settings.council_name)
     partners = ctx.col("partners")
-    blank = ctx.is_blank("partners") | partners.map(_names_nobody).astype(bool)
-    only = partners.map(lambda t: _only_council(t, names)).astype(bool) & ~blank
+    blank = ctx.is_blank("partners") | map_distinct(partners, _names_nobody)
+    only = map_distinct(partners, lambda t: _only_council(t, names)) & ~blank
     message = blank.map({True: "No partner organisations recorded: a partnership needs at least one independent partner.",
                          False: f"Partners name only {ctx.settings.council_name}: a partnership needs an independent partner organisation."})
     return Hit(blank | only, "partners", message)
