@@ -238,6 +238,13 @@ def parse_date(value: object) -> object:
     return UNPARSED  # times, durations and anything else
 
 
+def _date_cell(value: object) -> object:
+    """:func:`parse_date` for a column: an Excel date (the common cell) is left for pandas to convert with the column."""
+    if type(value) is date:
+        return value if value.year >= 1900 else UNPARSED
+    return parse_date(value)
+
+
 def _serial(n: float) -> object:
     """An Excel serial (1 = 01/01/1900); the time of day is dropped."""
     if not math.isfinite(n) or n < 1 or n >= _MAX_SERIAL + 1:
@@ -448,7 +455,7 @@ def parse_column(f: Field, values: pd.Series, choices: dict[str, str] | None = N
     index = council_choice_index(f.name, choices) if f.kind == "choice" else None
     parse = {
         "text": parse_text, "list": parse_text, "yesno": lambda v: parse_yesno(v, f.name), "money": parse_money,
-        "score": parse_score, "date": parse_date, "benefits": parse_benefits, "email": parse_email,
+        "score": parse_score, "date": _date_cell, "benefits": parse_benefits, "email": parse_email,
         "choice": lambda v: parse_choice(f.name, v, index),
     }[f.kind]
     parsed = [parse(v) for v in values]
