@@ -19,10 +19,11 @@ from .findings import CATALOGUE, Finding, sort_key
 from .model import CheckResult, Register
 from .normalise import benefit_claims, parse_column, parse_text
 from .progress import NO_PROGRESS, NoProgress
-from .reader import ExcelError, NoCachedValue, column_letter, read_register
+from .reader import ExcelError, NoCachedValue, read_register
 from .rules import RULES, Context, approval_state, missing_columns, review_due
 from .schema import run_schema, validation_frame
 from .scoring import add_scores, rag
+from .workbook.sheet import column_letters as column_letter
 
 
 def check(path: Path, settings: Settings, as_of: date, sheet: str | None = None, progress: NoProgress = NO_PROGRESS) -> CheckResult:

@@ -53,15 +53,6 @@ class NoCachedValue:
 NO_CACHED_VALUE = NoCachedValue()
 
 
-def column_letter(col: int) -> str:
-    """1 → A, 28 → AB."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 # What the safety check found the file to be → the extensions calamine reads that kind by.
 _SUFFIXES = {"xlsx": (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"), "xlsb": (".xlsb",), "ods": (".ods",), "xls": (".xls", ".xla")}
 

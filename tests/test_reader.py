@@ -28,7 +28,8 @@ from partnership_xl.engine import check
 from partnership_xl.errors import NoRegisterSheet
 from partnership_xl.fields import alias_index, all_fields, fields_by_name, header_key
 from partnership_xl.model import tool_header
-from partnership_xl.reader import HEADER_SEARCH_ROWS, NoCachedValue, column_letter, read_register
+from partnership_xl.reader import HEADER_SEARCH_ROWS, NoCachedValue, read_register
+from partnership_xl.workbook.sheet import column_letters as column_letter
 
 from .conftest import AS_OF, CLEAN, HEADER_OF, row, write_register
 

@@ -51,24 +51,30 @@ def findings_sheet(styles: StyleBook, title: str, register_sheet: str, threaded:
     """One row a finding: ref, name, lead officer, service area, the officer's heading, a link to the cell, code..."""
     st = _Styles(styles)
     sheet = NewSheet(tab_color=TAB_COLOUR, freeze_rows=1, print_title_rows=1)
-    for col, text in enumerate(FINDINGS_HEADERS, 1):
-        sheet.put(1, col, text, st.header)
-    row = 1
-    for f in sorted(result.findings, key=sort_key):
-        row += 1
-        who = result.finding_context(f)
-        name = _text(who["name"]) if f.ref else ""
-        values = (f.ref, name, _text(who["lead_officer"]), _text(who["service_area"]), who["column"],
-                  f.cell, f.code, f.severity.value, f.message, CATALOGUE[f.code].policy_text)
-        for col, value in enumerate(values, 1):
-            style = st.severity[f.severity.value] if col == 8 else st.wrap if col in (2, 9) else st.top
-            sheet.put(row, col, value, style)
-        if f.cell and f.sheet == register_sheet:
-            sheet.put(row, 6, f.cell, st.link)
-            sheet.links.append((f"F{row}", f"{_quoted(f.sheet)}!{f.cell}", f"Go to {f.cell} on {f.sheet}"))
-        lines = max(1 + len(f.message) // 80, 1 + len(name) // 34)
-        if lines > 1:
-            sheet.heights[row] = 15 * lines + 2
+    sheet.add_row(1, [(col, text, st.header) for col, text in enumerate(FINDINGS_HEADERS, 1)])
+    scores = result.scores  # each row's name, lead officer and service area, looked up once (not a pandas lookup a finding)
+    about = {key: scores[key].to_dict() if key in scores.columns else {} for key in ("name", "lead_officer", "service_area")}
+    policy = {code: rule.policy_text for code, rule in CATALOGUE.items()}
+    findings = sorted(result.findings, key=sort_key)
+
+    def rows():  # made as the sheet is written: a Findings sheet of 100,000 rows is never held whole
+        cell_styles = [st.top, st.wrap, st.top, st.top, st.top, st.link, st.top, None, st.wrap, st.top]
+        for row, f in enumerate(findings, 2):
+            name = _text(about["name"].get(f.row)) if f.ref else ""
+            values = (f.ref, name, _text(about["lead_officer"].get(f.row)), _text(about["service_area"].get(f.row)),
+                      result.column_heading(f), f.cell, f.code, f.severity.value, f.message, policy[f.code])
+            cell_styles[5] = st.link if f.cell and f.sheet == register_sheet else st.top
+            cell_styles[7] = st.severity[f.severity.value]
+            lines = max(1 + len(f.message) // 80, 1 + len(name) // 34)
+            yield row, list(zip(range(1, 11), values, cell_styles, strict=True)), (15 * lines + 2 if lines > 1 else None)
+
+    def links():
+        for row, f in enumerate(findings, 2):
+            if f.cell and f.sheet == register_sheet:
+                yield f"F{row}", f"{_quoted(f.sheet)}!{f.cell}", f"Go to {f.cell} on {f.sheet}"
+
+    row = len(findings) + 1
+    sheet.row_source, sheet.link_source, sheet.source_size = rows, links, (row, len(FINDINGS_HEADERS))
     sheet.widths = dict(enumerate(_FINDINGS_WIDTHS, 1))
     sheet.autofilter = f"A1:J{max(row, 2)}"
     return sheet

@@ -81,8 +81,8 @@ class Notes:
         self.created_comments = self.created_vml = False
         self._changed = False
         self._by_ref: dict | None = None
-        self._new: list = []  # comments added, put in row order on save
-        self._shapes: list[bytes] = []  # their note boxes, added to the drawing on save
+        self._new: list[tuple[str, int, int, str, int]] = []  # notes added: (ref, row, col, text, box id), after the officer's
+        self._author_id: int | None = None
         self._next_shape: int | None = None
 
     # -- reading -------------------------------------------------------------------------------------
@@ -106,14 +106,12 @@ class Notes:
             text.append(run) if text is not None else etree.SubElement(existing, q("text")).append(run)
             self._changed = True
             return False
-        comment = etree.Element(q("comment"), ref=ref, authorId=str(self._author()), shapeId="0")
-        etree.SubElement(comment, q("text")).append(self._run(ours))
-        self._new.append(comment)
-        self._by_ref[ref] = comment
+        if self._author_id is None:
+            self._author_id = self._author()
         row, col = parse_ref(ref)
         if self._next_shape is None:
             self._next_shape = max([int(m.group(1)) for m in _SHAPE_ID.finditer(self.vml)] + [1024]) + 1
-        self._shapes.append(_shape(self._next_shape, row, col, ours))
+        self._new.append((ref, row, col, ours, self._next_shape))  # the note and its box are made as the package is written
         self._next_shape += 1
         self._changed = True
         return True
@@ -203,34 +201,61 @@ class Notes:
         """Write the comments part and the VML drawing back (adding or removing their relationships)."""
         if not self._changed and not self.created_comments:
             return
-        if self._new:
-            comments = self.root.find(q("commentList"))
-            every = sorted(list(comments) + self._new, key=_key)
-            for c in list(comments):
-                comments.remove(c)
-            comments.extend(every)
-            self._new = []
-        if self._shapes:
+        vml_pieces = [self.vml] if self.vml is not None else None
+        boxes_added = bool(self._new)
+        if self._new:  # made as the package is written: a register of 100,000 rows has as many boxes
             at = self.vml.rfind(b"</xml>")
-            self.vml = self.vml[:at] + b"".join(self._shapes) + self.vml[at:]
-            self._shapes = []
-        if self.empty():
-            if self.created_comments or self.comments_part and not self.by_ref():
+            head, tail, added = self.vml[:at], self.vml[at:], self._new
+
+            def vml_pieces():
+                yield head
+                for _, row, col, text, number in added:
+                    yield _shape(number, row, col, text)
+                yield tail
+        has_notes = bool(self._new) or bool(self.by_ref())
+        if not has_notes:
+            if self.comments_part:
                 self._drop_comments()
         else:
-            self.package.set(self.comments_part, serialize(self.root))
+            self.package.set(self.comments_part, self._comments_pieces())
             if self.comments_rel is None:
                 self.package.set_override(self.comments_part, CT_COMMENTS)
                 self.comments_rel = self.package.add_rel(self.sheet_part, REL_COMMENTS, self.comments_part)
         if self.vml is not None:
-            if self.vml_rel is not None and not _SHAPE.search(self.vml) and self._only_ours():
+            if self.vml_rel is not None and not boxes_added and not _SHAPE.search(self.vml) and self._only_ours():
                 self._drop_vml()
-            elif self.vml_part is not None and (self.vml_rel is not None or not self.empty()):
-                self.package.set(self.vml_part, self.vml)
+            elif self.vml_part is not None and (self.vml_rel is not None or has_notes):
+                self.package.set(self.vml_part, vml_pieces)
                 if self.vml_rel is None:
                     self.package.ensure_default("vml", CT_VML)
                     self.vml_rel = self.package.add_rel(self.sheet_part, REL_VML, self.vml_part)
                     self.sheet.add_legacy_drawing(self.vml_rel)
+
+    def _comments_pieces(self):
+        """The comments part: the officer's notes as parsed, then the tool's new ones (made as it is written)."""
+        data = serialize(self.root)
+        if not self._new:
+            return data
+        comments = self.root.find(q("commentList"))
+        prefix = (comments.prefix + ":") if comments.prefix else ""
+        empty = f"<{prefix}commentList/>".encode()
+        if empty in data:
+            at = data.index(empty)
+            head, tail = data[:at] + f"<{prefix}commentList>".encode(), f"</{prefix}commentList>".encode() + data[at + len(empty):]
+        else:
+            at = data.rindex(f"</{prefix}commentList>".encode())
+            head, tail = data[:at], data[at:]
+        added, author = self._new, self._author_id
+
+        def pieces():
+            yield head
+            for ref, _, _, text, _ in added:
+                text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                xml = (f'<comment ref="{ref}" authorId="{author}" shapeId="0"><text><r><rPr><sz val="9"/><color indexed="81"/>'
+                       f'<rFont val="Tahoma"/><family val="2"/></rPr><t xml:space="preserve">{text}</t></r></text></comment>').encode()
+                yield re.sub(rb"<(/?)([A-Za-z]+)([\s/>])", lambda m: b"<" + m.group(1) + prefix.encode() + m.group(2) + m.group(3), xml) if prefix else xml
+            yield tail
+        return pieces
 
     def _only_ours(self) -> bool:
         """Is the drawing, with no shapes left, one the tool made (nothing of the officer's in it)?"""

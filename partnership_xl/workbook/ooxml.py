@@ -127,7 +127,7 @@ class WorkbookMap:
             self.package.set_override(self.part, becomes)
             self.content_type = becomes
 
-    def add_sheet(self, name: str, part: str, xml: bytes) -> int:
+    def add_sheet(self, name: str, part: str, xml: bytes | list) -> int:
         """Append worksheet ``name`` (its part holding ``xml``) at the end; return its 0-based index."""
         self.package.set(part, xml)
         self.package.set_override(part, CT_WORKSHEET)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -47,6 +47,7 @@ ADDED_MEMBER_TIME = (2015, 1, 1, 0, 0, 0)
 
 #: Parts larger than this are compressed at zlib level 1 rather than 6.
 _LARGE_PART = 8 << 20
+_ZIP64_SIZE = (1 << 31) - 1  # a member larger than this needs zip64 headers written before its data
 
 #: A parser that never reads a DTD, an entity or the network (the package has passed safety.py too).
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_blank_text=False)
@@ -137,10 +138,21 @@ class Package:
         found = self.find(name)
         if found is None:
             raise PackageError(f"the part {name} is missing")
-        return self._data[found]
+        data = self._data[found]
+        if callable(data):
+            data = data()
+        if not isinstance(data, bytes):  # written in pieces: joined when someone reads it back
+            data = self._data[found] = b"".join(data)
+        return data
 
-    def set(self, name: str, data: bytes) -> None:
-        """Replace a member's bytes, or add a new member at the end."""
+    def set(self, name: str, data: bytes | list | Callable[[], Iterable[bytes]]) -> None:
+        """Replace a member's bytes, or add a new member at the end.
+
+        ``data`` may be a list of bytes-like pieces (a streamed sheet: views of the original rows
+        and the rows patched), written one after the other without being joined in memory, or a
+        function giving such pieces, called only when the package is written (a Findings sheet of
+        100,000 rows is never held whole).
+        """
         found = self.find(name)
         if found is None:
             self._order.append(name)
@@ -172,6 +184,13 @@ class Package:
                     info.external_attr, info.create_system, info.comment = original.external_attr, original.create_system, original.comment
                     info.extra = b""
                 data = self._data[name]
+                if not isinstance(data, bytes):
+                    pieces = data() if callable(data) else data
+                    large = isinstance(data, list) and sum(len(piece) for piece in data) > _ZIP64_SIZE
+                    with z.open(info, "w", force_zip64=large) as member:
+                        for piece in pieces:
+                            member.write(piece)
+                    continue
                 # a large part (a sheet formatted to row 1,048,576) compresses almost as well, and far faster, at level 1
                 z.writestr(info, data, compresslevel=1 if len(data) > _LARGE_PART else None)
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..errors import OutputError
 from .newsheet import NewSheet, cell_xml
 from .notes import NOTE_MARKER, Notes
 from .ooxml import WorkbookMap
@@ -159,7 +160,6 @@ class Patcher:
 
         # flagged cells, moved to the top-left cell of a merged block
         blocks = sheet.merged()
-        flagged: dict[tuple[int, int], int] = {}
         rank = {"error": 0, "warning": 1, "info": 2}
         worst: dict[tuple[int, int], str] = {}
         for (r, c), severity in annotation.flagged.items():
@@ -216,7 +216,7 @@ class Patcher:
             new = build(styles=styles, title=title, register_sheet=annotation.sheet, threaded=outcome.threaded,
                         register_name=record.register, **kwargs)
             part = self.package.free_name("xl/worksheets/sheet{}.xml")
-            index = self.workbook.add_sheet(title, part, new.xml())
+            index = self.workbook.add_sheet(title, part, new.pieces)  # written as the package is
             if new.print_title_rows:
                 self.workbook.add_defined_name("_xlnm.Print_Titles", index, f"{_quoted(title)}!$1:${new.print_title_rows}")
             if new.autofilter:
@@ -246,7 +246,8 @@ class Patcher:
         while any(c in taken for c in range(start, start + width)):
             start += 1
         if start + width - 1 > _LAST_COLUMN:
-            raise PackageError("no five empty columns are left on the register sheet")
+            raise OutputError(f"The sheet '{annotation.sheet}' has no {width} empty columns left for the added scores and findings: "
+                              "delete the stray columns far to the right of the register (Ctrl+End finds them), save it, then run again.")
         return start
 
 

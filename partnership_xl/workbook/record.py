@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
@@ -48,24 +49,21 @@ class Record:
     part: str | None = None  # where the record was read from
 
     def to_xml(self) -> bytes:
-        root = etree.Element(_r("record"), nsmap={None: NS_RECORD}, sheet=self.sheet, register=self.register)
+        """The record as XML (written as text: a large register has a line for each of thousands of cells)."""
+        head = f"<record xmlns={quoteattr(NS_RECORD)} sheet={quoteattr(self.sheet)} register={quoteattr(self.register)}"
         if self.tool_columns:
-            root.set("toolColumns", f"{self.tool_columns[0]}:{self.tool_columns[1]}")
-        for name in self.sheets:
-            etree.SubElement(root, _r("addedSheet"), name=name)
+            head += f' toolColumns="{self.tool_columns[0]}:{self.tool_columns[1]}"'
+        out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', head, ">"]
+        out += [f"<addedSheet name={quoteattr(name)}/>" for name in self.sheets]
         for c in self.cells:
-            e = etree.SubElement(root, _r("cell"), ref=c.ref, after=c.after)
-            if c.before is not None:
-                e.set("before", c.before)
-            if c.created:
-                e.set("created", "1")
-        for ref, xml in self.displaced.items():
-            etree.SubElement(root, _r("displaced"), ref=ref).text = xml.decode("utf-8")
+            before = f' before="{c.before}"' if c.before is not None else ""
+            created = ' created="1"' if c.created else ""
+            out.append(f'<cell ref="{c.ref}" after="{c.after}"{before}{created}/>')
+        out += [f'<displaced ref="{ref}">{escape(xml.decode("utf-8"))}</displaced>' for ref, xml in self.displaced.items()]
         for name, (before, after) in self.elements.items():
-            e = etree.SubElement(root, _r("element"), name=name)
-            etree.SubElement(e, _r("before")).text = before
-            etree.SubElement(e, _r("after")).text = after
-        return serialize(root)
+            out.append(f"<element name={quoteattr(name)}><before>{escape(before)}</before><after>{escape(after)}</after></element>")
+        out.append("</record>")
+        return "".join(out).encode("utf-8")
 
     @classmethod
     def from_xml(cls, data: bytes) -> Record | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from lxml import etree
 
@@ -40,7 +41,9 @@ _STYLE = re.compile(rb"""\ss\s*=\s*["']([0-9]+)["']""")
 _CUSTOM_FORMAT = re.compile(rb"""\scustomFormat\s*=\s*["'](1|true)["']""")
 
 
+@cache
 def column_letters(col: int) -> str:
+    """``A`` for 1, ``XFD`` for 16,384."""
     letters = ""
     while col:
         col, rem = divmod(col - 1, 26)
@@ -48,7 +51,9 @@ def column_letters(col: int) -> str:
     return letters
 
 
+@cache
 def column_number(letters: str | bytes) -> int:
+    """1 for ``A``, 16,384 for ``XFD``."""
     n = 0
     for ch in letters.decode() if isinstance(letters, bytes) else letters:
         n = n * 26 + ord(ch) - 64
@@ -104,6 +109,7 @@ class SheetXml:
         p = re.escape(self.prefix)
         self._row = re.compile(rb"<" + p + rb"row(?=[\s/>])[^>]*?(/?)>")
         self._cell = re.compile(rb"<" + p + rb"c(?=[\s/>])[^>]*?(/?)>")
+        self._cell_r = re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})[0-9]{1,7}"[^>]*?(/?)>')
         start = re.compile(rb"<" + p + rb"sheetData(?=[\s/>])[^>]*?(/?)>").search(data)
         if start is None:
             raise PackageError("the register sheet's part has no sheetData")
@@ -214,6 +220,10 @@ class SheetXml:
 
     def cells(self, row: bytes, row_number: int) -> list[tuple[int, int, int, bool, bool]]:
         """(col, start, end of start tag, self-closing, has r) of each cell start tag in ``row``."""
+        opener = b"<" + self.prefix + b"c"
+        if row.count(opener + b' r="') == row.count(opener + b" ") + row.count(opener + b">") + row.count(opener + b"/"):
+            # every cell has r first, as Excel writes it: one match a cell
+            return [(column_number(m.group(1)), m.start(), m.end(), bool(m.group(2)), True) for m in self._cell_r.finditer(row)]
         out, col = [], 0
         for m in self._cell.finditer(row):
             ref = _REF.search(row, m.start(), m.end())
@@ -221,8 +231,9 @@ class SheetXml:
             out.append((col, m.start(), m.end(), bool(m.group(1)), ref is not None))
         return out
 
-    def patch(self, patch: SheetPatch, base_style, changes: list[CellChange], displaced: dict[str, bytes], progress=None) -> bytes:
-        """The part with ``patch`` applied; ``base_style(row, col, s)`` gives a flagged cell's new ``s``.
+    def patch(self, patch: SheetPatch, base_style, changes: list[CellChange], displaced: dict[str, bytes], progress=None) -> list:
+        """The part with ``patch`` applied, as a list of pieces to write one after the other (views of
+        the rows carried over and the rows patched); ``base_style(row, col, s)`` gives a flagged cell's new ``s``.
 
         ``changes`` receives what was done to each flagged cell; ``displaced`` the officer's cells
         the tool's columns replaced (only cells that hold formatting and no value can be there).
@@ -235,7 +246,7 @@ class SheetXml:
             by_row.setdefault(r, {})[c] = fill
         pending = sorted(set(by_row) | set(patch.tool_cells))
         out = [self.declaration, head]
-        data, (pos, end) = self.data, self.inner
+        data, (pos, end) = memoryview(self.data), self.inner  # slices of a view: the rows copied are not copied twice
         out_rows: list[bytes] = []
         i = 0  # the next of the pending rows
         if pending:
@@ -248,7 +259,7 @@ class SheetXml:
                 out_rows.append(data[pos:start])
                 if i < len(pending) and pending[i] == number:
                     i += 1
-                    out_rows.append(self._patch_row(data[start:stop], number, by_row.get(number, {}), patch.tool_cells.get(number, []),
+                    out_rows.append(self._patch_row(self.data[start:stop], number, by_row.get(number, {}), patch.tool_cells.get(number, []),
                                                     base_style, col_styles, changes, displaced))
                 else:
                     out_rows.append(data[start:stop])
@@ -264,7 +275,7 @@ class SheetXml:
         out += out_rows
         out.append(data[pos:end])
         out.append(tail)
-        return b"".join(out)
+        return out
 
     # -- internals -----------------------------------------------------------------------------------
     def _skeleton_edits(self, patch: SheetPatch) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import python_calamine as pc
 from lxml import etree
 
+from .package_compare import _resolve
 from .schema_order import insert_in_order
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -75,18 +76,6 @@ def _xml(part: etree._Element) -> bytes:
 def _rels_name(part: str) -> str:
     folder, _, name = part.rpartition("/")
     return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-
-
-def _resolve(source_part: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts = source_part.rsplit("/", 1)[0].split("/") if "/" in source_part else []
-    for step in target.split("/"):
-        if step == "..":
-            parts.pop()
-        elif step != ".":
-            parts.append(step)
-    return "/".join(parts)
 
 
 def workbook_part(members: dict[str, bytes]) -> str:
