@@ -38,8 +38,9 @@ from partnership_xl.normalise import (
     parse_text,
     parse_yesno,
 )
-from partnership_xl.reader import EXCEL_ERRORS, NO_CACHED_VALUE, ExcelError, column_letter
+from partnership_xl.reader import EXCEL_ERRORS, NO_CACHED_VALUE, ExcelError
 from partnership_xl.schemafiles import load_schema
+from partnership_xl.workbook.sheet import column_letters as column_letter
 
 from .conftest import AS_OF, CLEAN, HEADER_OF, row, write_register
 
