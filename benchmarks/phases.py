@@ -26,9 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     out: dict[str, float | int | str | None] = {}
     t = time.perf_counter()
-    from partnership_xl import cli  # the command line's own import path (hides hypothesis from pandera)
+    from partnership_xl import api  # the library's own import path (hides hypothesis from pandera)
 
-    cli._without_test_only_imports() if hasattr(cli, "_without_test_only_imports") else None
+    api._without_test_only_imports()
     from partnership_xl import engine, reader, safety
     from partnership_xl.config import Settings
 

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from .errors import OutputError, PartnershipXLError
+from .errors import PartnershipXLError
 
 EPILOG = "Exit codes: 0 no error findings, 1 error findings, 2 the input or the command cannot be used."
 
@@ -118,8 +118,11 @@ def _parser() -> argparse.ArgumentParser:
                        description="A blank register to start from. Example: partnership-xl template --out \"Partnership Register.xlsx\"")
     t.add_argument("--out", type=Path, metavar="FILE", required=True, help="the workbook to write")
 
-    sub.add_parser("rules", parents=[common], epilog=EPILOG, help="list the rule catalogue",
-                   description="Every rule: code, severity, policy clause and finding. Example: partnership-xl rules")
+    ru = sub.add_parser("rules", parents=[common], epilog=EPILOG, help="list the rule catalogue",
+                        description="Every rule: code, severity, policy clause and finding; with a code or --verbose, what it means with "
+                                    "an example that fires and one that passes. Example: partnership-xl rules PP501")
+    ru.add_argument("code", nargs="?", metavar="CODE", help="one rule's code, e.g. PP501, to explain it")
+    ru.add_argument("--verbose", action="store_true", help="explain every rule, with an example that fires and one that passes")
 
     i = sub.add_parser("init", parents=[common], epilog=EPILOG, help="write a commented partnership-xl.toml with every setting",
                        description="Write the settings file with every setting and its default; with --from, beside that register, with the "
@@ -191,142 +194,25 @@ def _err(message: str, args: argparse.Namespace) -> None:
     print(f"partnership-xl: {message}", file=sys.stderr)
 
 
-_DAY_FIRST = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
-
-
 def _as_of(args: argparse.Namespace) -> date:
     """--as-of as a date: YYYY-MM-DD, or day first (25/11/2026, 25.11.2026) as every output prints dates."""
-    if not args.as_of:
-        return date.today()
-    try:
-        day_first = _DAY_FIRST.fullmatch(args.as_of)
-        if day_first:
-            as_of = date(int(day_first.group(3)), int(day_first.group(2)), int(day_first.group(1)))
-        elif re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", args.as_of):
-            as_of = date.fromisoformat(args.as_of.strip())
-        else:
-            raise ValueError(args.as_of)
-    except ValueError:
-        raise PartnershipXLError(f"--as-of '{args.as_of}' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY, e.g. 2026-03-31 or 31/03/2026.") from None
-    if not 1900 <= as_of.year <= 9998:  # Excel's dates; the rules count months and days either side of it
-        raise PartnershipXLError(f"--as-of '{args.as_of}' is outside the dates Excel holds: give a date from 1900-01-01 to 9998-12-31, e.g. 2026-03-31.")
-    return as_of
+    from .api import as_of_date
 
-
-def _settings(args: argparse.Namespace, register: Path | None):
-    from .config import find_config, load_settings
-
-    return load_settings(find_config(register, args.config))
-
-
-def _without_test_only_imports() -> None:
-    """Keep pandera from importing hypothesis, which it loads only to offer data-synthesis strategies.
-
-    hypothesis is a test dependency: a council's install does not have it, a developer's does, and
-    there pandera's first validation imports it (about 0.3 s of every run). A check never
-    synthesises data, so the command line hides it while pandera loads; nothing else changes.
-    """
-    if "hypothesis" in sys.modules or "pandera" in sys.modules:
-        return
-    sys.modules["hypothesis"] = None  # type: ignore[assignment]  # `import hypothesis` now raises ImportError
-    try:
-        import pandera.strategies.pandas_strategies  # noqa: F401  (records that strategies are unavailable)
-    except ImportError:
-        pass
-    finally:
-        if sys.modules.get("hypothesis", False) is None:
-            del sys.modules["hypothesis"]
-
-
-def _check(args: argparse.Namespace, register: Path, settings, as_of: date, progress):
-    _without_test_only_imports()
-    from .engine import check
-
-    return check(register, settings, as_of, sheet=getattr(args, "sheet", None), progress=progress)
-
-
-def _must_be_xlsx(out: Path, what: str, suffix: str = ".xlsx") -> None:
-    """Refuse an output name Excel would not open: the workbooks written are .xlsx (an .xlsm register's copy is .xlsm)."""
-    if suffix == ".xlsm" and out.suffix.lower() != ".xlsm":
-        raise OutputError(f"The output {out.name} does not end in .xlsm: the register holds macros, which the {what} keeps, so it is an "
-                          "Excel Macro-Enabled Workbook (.xlsm), which Excel refuses to open under another extension; give a file name "
-                          "ending in .xlsm with --out, then run again.")
-    if suffix == ".xlsx" and out.suffix.lower() != ".xlsx":
-        raise OutputError(f"The output {out.name} does not end in .xlsx: the {what} is always an Excel Workbook (.xlsx), "
-                          f"which Excel refuses to open under another extension; give a file name ending in .xlsx with --out, then run again.")
-
-
-def _json_apart(json_file: Path | None, workbook: Path | None) -> None:
-    if json_file is not None and workbook is not None and _same_file(json_file, workbook):
-        raise OutputError(f"The --json file {json_file.name} is the annotated copy's own file: give the findings their own file name "
-                          f"(for example findings.json) with --json, then run again.")
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    from .outputs import same_file
-
-    return same_file(Path(a), Path(b))
+    return as_of_date(args.as_of)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the register; write the annotated copy, JSON and a history line; print a summary."""
-    from .outputs import commit, discard, resolve_output, stage
+    from . import api
     from .progress import Progress
-
-    as_of = _as_of(args)
-    settings = _settings(args, args.register)
-    folder = Path(settings.output_dir) if settings.output_dir else args.register.parent
-    if settings.output_dir and not folder.is_dir():
-        raise PartnershipXLError(f"The output folder '{settings.output_dir}' (output_dir in the settings) does not exist: create it or change the setting.")
-    if args.out is not None or args.json is not None:  # refuse an unusable explicit output before the work
-        for explicit, option in ((args.out, "--out"), (args.json, "--json")):
-            if explicit is not None:
-                resolve_output(explicit, explicit, args.register, option)
-        if args.out is not None and not args.no_workbook:
-            from .annotate import copy_suffix
-
-            _must_be_xlsx(args.out, "annotated copy", copy_suffix(args.register))
-            _json_apart(args.json, args.out)
 
     progress = Progress(enabled=not args.quiet)
     with progress:
-        result = _check(args, args.register, settings, as_of, progress)
-        workbook_target = note = json_target = None
-        if not args.no_workbook:
-            from .annotate import copy_suffix
-
-            default = folder / f"{args.register.stem} - checked {as_of.isoformat()}{copy_suffix(args.register)}"
-            workbook_target, note = resolve_output(args.out, default, args.register)
-        if args.json is not None:
-            json_target, _ = resolve_output(args.json, args.json, args.register, "--json")
-            _json_apart(json_target, workbook_target)
-        losses: list[str] = []
-        # The copy, the JSON, the history and the summary need the findings and scores only: the
-        # cell values and the typed table (about 200 MB of the peak at 100,000 rows) go first.
-        result.table = result.register.raw = None
-        json_tmp = None
-        if json_target is not None:  # staged first, moved into place only once the copy is written too
-            import json
-
-            data = json.dumps(result.as_json(), ensure_ascii=False, indent=2)
-            json_tmp = stage(json_target, lambda tmp: tmp.write_text(data, encoding="utf-8"), "--json")
-        try:
-            if workbook_target is not None:
-                from .annotate import write_annotated
-
-                with progress.rows_written("Writing the annotated copy", total=len(result.scores) + 1) as written:
-                    losses = write_annotated(result, workbook_target, progress=written)
-        except BaseException:
-            if json_tmp is not None:
-                discard(json_tmp)
-            raise
-        if json_tmp is not None:
-            commit(json_tmp, json_target)
-    from .history import append_history
-
-    history = append_history(result, folder) if folder.is_dir() else None
-    _print_validate(args, result, workbook_target, json_target, note, losses, history)
-    return result.exit_code
+        done = api.validate(args.register, args.as_of, args.config, args.sheet, out=args.out, json=args.json,
+                            workbook=not args.no_workbook, progress=progress)
+    copy = done.workbook
+    _print_validate(args, done.result, copy and copy.path, done.json, copy and copy.note, copy.losses if copy else [], done.history)
+    return done.exit_code
 
 
 def _print_validate(args, result, workbook, json_target, note, losses, history) -> None:
@@ -373,53 +259,22 @@ def _print_validate(args, result, workbook, json_target, note, losses, history) 
 
 
 def _report(args: argparse.Namespace, kind: str) -> int:
-    from .outputs import resolve_output
+    from . import api
     from .progress import Progress
 
-    as_of = _as_of(args)
-    settings = _settings(args, args.register)
-    target, _ = resolve_output(args.out, args.out, args.register)
-    if args.previous is not None and _same_file(args.out, args.previous):  # never overwrite last year's register either
-        raise OutputError(f"The output {args.out.name} is the previous register given with --previous, which is never overwritten: choose another file name with --out, then run again.")
-    _must_be_xlsx(args.out, f"{kind} workbook")
-    if args.previous is not None and not args.previous.exists():
-        from .safety import not_found
-
-        raise not_found(args.previous, "The --previous register")
     progress = Progress(enabled=not args.quiet)
     with progress:
-        result = _check(args, args.register, settings, as_of, progress)
-        previous = None
-        if args.previous is not None:
-            from .engine import check
-
-            try:
-                previous = check(args.previous, _settings(args, args.previous), as_of, progress=progress)
-            except PartnershipXLError as exc:  # say which of the two registers it is
-                raise PartnershipXLError(f"The --previous register cannot be used: {exc}") from None
-        with progress.stage(f"Writing the {kind} workbook"):
-            if kind == "scrutiny":
-                from .history import HISTORY_NAME, read_history
-                from .reports.scrutiny import write_scrutiny
-
-                folder = Path(settings.output_dir) if settings.output_dir else args.register.parent
-                history_file = folder / HISTORY_NAME
-                history = read_history(history_file) if history_file.is_file() else None
-                write_scrutiny(result, target, previous=previous, history=history)
-            else:
-                from .reports.risks import write_risks
-
-                write_risks(result, target, previous=previous)
-    s = result.summary()
+        done = getattr(api, kind)(args.register, args.out, args.previous, args.as_of, args.config, args.sheet, progress=progress)
+    s = done.result.summary()
     if args.quiet:
-        print(f"{args.register.name}: {s['partnerships']} partnerships -> {target}")
+        print(f"{args.register.name}: {s['partnerships']} partnerships -> {done.path}")
     else:
-        print(f"Partnership register: {args.register.name}, as of {as_of:%d/%m/%Y}: {s['partnerships']} partnerships, "
+        print(f"Partnership register: {args.register.name}, as of {done.result.as_of:%d/%m/%Y}: {s['partnerships']} partnerships, "
               f"{s['error']} errors, {s['warning']} warnings, {s['info']} info")
-        if previous is not None:
-            print(f"Compared with: {args.previous.name} ({len(previous.scores)} partnerships)")
-        print(f"Written: {target}")
-    return result.exit_code  # as for validate: 1 when the register has error findings
+        if done.previous is not None:
+            print(f"Compared with: {args.previous.name} ({len(done.previous.scores)} partnerships)")
+        print(f"Written: {done.path}")
+    return done.exit_code  # as for validate: 1 when the register has error findings
 
 
 def cmd_scrutiny(args: argparse.Namespace) -> int:
@@ -434,67 +289,33 @@ def cmd_risks(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the annual committee report (Word)."""
-    from .outputs import resolve_output
+    from . import api
     from .progress import Progress
 
-    as_of = _as_of(args)
-    settings = _settings(args, args.register)
-    target, _ = resolve_output(args.out, args.out, args.register)
-    if args.previous is not None and _same_file(args.out, args.previous):
-        raise OutputError(f"The output {args.out.name} is the previous register given with --previous, which is never overwritten: choose another file name with --out, then run again.")
-    if args.out.suffix.lower() != ".docx":
-        raise OutputError(f"The output {args.out.name} does not end in .docx: the report is a Word document; give a file name ending in .docx with --out, then run again.")
     progress = Progress(enabled=not args.quiet)
     with progress:
-        result = _check(args, args.register, settings, as_of, progress)
-        previous = None
-        if args.previous is not None:
-            from .engine import check
-
-            previous = check(args.previous, _settings(args, args.previous), as_of, progress=progress)
-        with progress.stage("Writing the report"):
-            from .reports.report import write_report
-
-            write_report(result, target, previous=previous)
-    print(f"{args.register.name}: {len(result.scores)} partnerships -> {target}" if args.quiet else f"Written: {target} (the annual report to Scrutiny; edit it in Word before it goes out)")
-    return result.exit_code
+        done = api.report(args.register, args.out, args.previous, args.as_of, args.config, args.sheet, progress=progress)
+    print(f"{args.register.name}: {len(done.result.scores)} partnerships -> {done.path}" if args.quiet
+          else f"Written: {done.path} (the annual report to Scrutiny; edit it in Word before it goes out)")
+    return done.exit_code
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
     """Write each lead officer's reminder as an .eml draft; with --send, send them (each once a day)."""
-    import os
-
+    from . import api
     from .progress import Progress
-    from .remind import PASSWORD_VARIABLE, SENT_LOG, build_reminders, send_reminders, write_drafts
+    from .remind import SENT_LOG
 
-    as_of = _as_of(args)
-    settings = _settings(args, args.register)
-    password = os.environ.get(PASSWORD_VARIABLE)
-    if args.send:
-        if not settings.smtp_host or not settings.smtp_from:
-            raise PartnershipXLError("remind --send needs smtp_host and smtp_from in the settings file: add them (run 'partnership-xl init' to see how), "
-                                     "or leave out --send to write drafts only.")
-        if settings.smtp_user and not password:
-            raise PartnershipXLError(f"smtp_user is set but the password is not: set the environment variable {PASSWORD_VARIABLE} "
-                                     "(it is never read from the settings file), then run again.")
-    base = Path(settings.output_dir) if settings.output_dir else args.register.parent
-    folder = args.out_dir or base / f"reminders {as_of.isoformat()}"
     progress = Progress(enabled=not args.quiet)
     with progress:
-        result = _check(args, args.register, settings, as_of, progress)
-        reminders, orphans = build_reminders(result)
-        try:
-            drafts = write_drafts(reminders, folder, as_of)
-        except OSError as exc:
-            raise OutputError(f"The reminders cannot be written in {folder} ({exc.strerror or exc.__class__.__name__}): choose a folder you can save to with --out-dir.") from None
-        outcome = send_reminders(reminders, settings, folder / SENT_LOG, password=password, resend=args.resend) if args.send else None
-    _print_remind(args, reminders, orphans, drafts, folder, outcome)
+        done = api.remind(args.register, args.out_dir, args.as_of, args.config, args.sheet, send=args.send, resend=args.resend, progress=progress)
+    outcome = done.outcome
+    _print_remind(args, done.reminders, done.orphans, done.drafts, done.folder, outcome)
     if outcome is not None and outcome.failure:
         sent = len(outcome.sent)
         _err(f"Not every reminder was sent: {outcome.failure}; {sent} of {sent + len(outcome.refused) + len(outcome.not_attempted)} were sent "
              f"(listed above, recorded in {SENT_LOG}); fix this and run again: the ones sent today are not sent twice.", args)
-        return 2
-    return result.exit_code
+    return done.exit_code
 
 
 def _print_remind(args, reminders, orphans, drafts, folder, outcome) -> None:
@@ -528,17 +349,9 @@ def _print_remind(args, reminders, orphans, drafts, folder, outcome) -> None:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the blank register template (never over an existing file)."""
-    from .outputs import resolve_output, write_atomically
-    from .template import write_template
+    from . import api
 
-    if args.out.is_dir():
-        resolve_output(args.out, args.out, args.out.with_name("~pxl-no-register~"))  # "... is a folder"
-    if args.out.exists():
-        raise PartnershipXLError(f"{args.out.name} already exists: the template is never written over a file; choose a new name or move the old file.")
-    _must_be_xlsx(args.out, "template")
-    target, _ = resolve_output(args.out, args.out, args.out.with_name("~pxl-no-register~"))
-    settings = _settings(args, None)
-    write_atomically(target, lambda tmp: write_template(tmp, settings))
+    target = api.template(args.out, args.config)
     if args.quiet:
         print(f"template -> {target}")
     else:
@@ -547,35 +360,42 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    """Print the rule catalogue."""
+    """Print the rule catalogue; with a code or --verbose, each rule's text with its examples."""
     from .findings import CATALOGUE
 
-    for rule in CATALOGUE.values():
+    codes = list(CATALOGUE)
+    if args.code is not None:
+        code = args.code.strip().upper()
+        if code not in CATALOGUE:
+            import difflib
+
+            close = difflib.get_close_matches(code, codes, n=1, cutoff=0.6)
+            raise PartnershipXLError(f"{args.code} is not a rule code{f' (did you mean {close[0]}?)' if close else ''}: "
+                                     "run 'partnership-xl rules' to see them all.")
+        codes = [code]
+    explain = args.verbose or args.code is not None
+    if explain:
+        from .rules import rule_doc
+    for code in codes:
+        rule = CATALOGUE[code]
         print(f"{rule.code}  {rule.severity.value:<7}  {rule.policy:<3}  {rule.finding}")
-        if not args.quiet:
+        if not args.quiet or explain:
             print(f"{'':7}fires when {rule.fires_when}")
+        if explain:
+            for line in rule_doc(code).splitlines():
+                print(f"{'':7}{line}".rstrip())
+            print()
     return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Write a commented partnership-xl.toml (with --from, made for that register)."""
-    from .configfile import write_config
+    from . import api
 
-    if args.from_register is not None:
-        return _init_from(args)
-    args.out = args.out or Path("partnership-xl.toml")
-    write_config(args.out)
-    print(f"Written: {args.out} (every setting with its default; edit the values you want to change)")
-    return 0
-
-
-def _init_from(args: argparse.Namespace) -> int:
-    from . import safety
-    from .initfrom import init_from
-
-    safety.inspect_register(args.from_register, safety.Limits())  # missing, a folder, not a workbook: one sentence
-    _without_test_only_imports()
-    target, proposal = init_from(args.from_register, _as_of(args), args.out)
+    target, proposal = api.init(args.out, args.from_register, args.as_of)
+    if proposal is None:
+        print(f"Written: {target} (every setting with its default; edit the values you want to change)")
+        return 0
     print(f"Written: {target} (every setting with its default, and what {args.from_register.name} needs)")
     if not args.quiet:
         for heading, name, _ in proposal.aliases:

@@ -19,6 +19,21 @@ CONFIG_NAME = "partnership-xl.toml"
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How big a workbook may be before it is refused as hostile or absurd (SPEC §8).
+
+    The one place the limits are written: each field but ``max_rows`` is also a setting of the
+    same name (:class:`Settings` takes its defaults from here) that raises it for a trusted file.
+    """
+
+    max_part_mb: int = 512  # largest uncompressed part (e.g. one sheet's XML), in MB
+    max_total_mb: int = 1024  # all parts together, uncompressed, in MB
+    max_ratio: int = 200  # uncompressed / compressed size of any part larger than 1 MB
+    max_cells: int = 5_000_000  # cells a worksheet part may really hold
+    max_rows: int = 1_048_576  # rows a worksheet may claim (Excel's own maximum; not a setting)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting with its default. Field order is the order ``init`` writes them in."""
 
@@ -42,10 +57,10 @@ class Settings:
     smtp_starttls: bool = True
     smtp_user: str | None = None
     # Limits on hostile or absurd files (SPEC §8); raise them only for a file you trust.
-    max_part_mb: int = 512
-    max_total_mb: int = 1024
-    max_ratio: int = 200
-    max_cells: int = 5_000_000
+    max_part_mb: int = Limits.max_part_mb
+    max_total_mb: int = Limits.max_total_mb
+    max_ratio: int = Limits.max_ratio
+    max_cells: int = Limits.max_cells
     aliases: dict[str, str] = field(default_factory=dict)
     choices: dict[str, dict[str, str]] = field(default_factory=dict)
     officers: dict[str, str] = field(default_factory=dict)  # lead officer's name → e-mail address
@@ -57,6 +72,10 @@ class Settings:
             object.__setattr__(self, "low_max", low)
         if self.medium_max is None:
             object.__setattr__(self, "medium_max", medium)
+
+    def limits(self) -> Limits:
+        """The file-size limits these settings set, for :func:`partnership_xl.safety.inspect_register`."""
+        return Limits(max_part_mb=self.max_part_mb, max_total_mb=self.max_total_mb, max_ratio=self.max_ratio, max_cells=self.max_cells)
 
     def public(self) -> dict[str, Any]:
         """The settings as shown on the Summary sheet and in ``init`` (no bookkeeping)."""

@@ -20,7 +20,7 @@ from .model import CheckResult, Register
 from .normalise import benefit_claims, parse_column, parse_text
 from .progress import NO_PROGRESS, NoProgress
 from .reader import ExcelError, NoCachedValue, read_register
-from .rules import RULES, Context, missing_columns
+from .rules import RULES, Context, approval_state, missing_columns, review_due
 from .schema import run_schema, validation_frame
 from .scoring import add_scores, rag
 from .workbook.sheet import column_letters as column_letter
@@ -34,8 +34,7 @@ def check(path: Path, settings: Settings, as_of: date, sheet: str | None = None,
     from . import safety
 
     path = Path(path)
-    limits = safety.Limits(max_part_mb=settings.max_part_mb, max_total_mb=settings.max_total_mb,
-                           max_ratio=settings.max_ratio, max_cells=settings.max_cells)
+    limits = settings.limits()
     with progress.stage(f"Reading {path.name}"):
         oversized: list = []  # sheets too large to read (a stray value far out): passed over unless the register
         kind = safety.inspect_register(path, limits, oversized)
@@ -139,6 +138,8 @@ def _check_register(register: Register, settings: Settings, as_of: date, present
         at = make.at
         findings.extend(at(code, int(row), field, str(message)) for row, field, message in zip(rows.tolist(), fields, messages, strict=True))
 
+    table["approval"] = approval_state(ctx)  # §6 approval as recorded, for the reports (its breaches are findings)
+    table["review_due"] = review_due(ctx)  # the next review date, for the reminders
     findings.sort(key=sort_key)
     scores = _scores(table, findings, index)
     return CheckResult(register=register, settings=settings, as_of=as_of, table=table,
@@ -299,6 +300,8 @@ def _scores(table: pd.DataFrame, findings: list[Finding], index: pd.Index) -> pd
         # who must act on the row's findings: kept with the scores, which outlive the typed table
         "lead_officer": table["lead_officer"] if "lead_officer" in table else empty,
         "service_area": table["service_area"] if "service_area" in table else empty,
+        "approval": table["approval"],
+        "review_due": table["review_due"],
     }, index=index)
     scores["rag"] = rag(index, pd.Series(worst, dtype="Int64"))
     scores["codes"] = pd.Series({r: ", ".join(sorted(c)) for r, c in codes.items()}, dtype=object).reindex(index).fillna("")

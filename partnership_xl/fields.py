@@ -7,11 +7,9 @@ header name, and which canonical choice does this typed value mean.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 KINDS = ("text", "list", "choice", "yesno", "benefits", "money", "score", "date", "email")
 
@@ -82,8 +80,9 @@ def choice_key(text: object) -> str:
 
 @cache
 def _raw() -> dict:
-    with resources.files("partnership_xl").joinpath("schemas/register.json").open(encoding="utf-8") as f:
-        return json.load(f)
+    from .schemafiles import REGISTER, load_schema
+
+    return load_schema(REGISTER)
 
 
 @cache

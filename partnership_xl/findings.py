@@ -7,7 +7,7 @@ command, the template's Guidance sheet and the reports.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -100,6 +100,23 @@ _CATALOGUE = [
 #: Code → Rule, in catalogue order.
 CATALOGUE: dict[str, Rule] = {c: Rule(c, s, p, f, w) for c, s, p, f, w in _CATALOGUE}
 
+#: The breaches a councillor or CMT must decide on (SPEC §7), with the decision each needs: the
+#: scrutiny Overview and the committee report list them from the findings.
+DECISION_NEEDED = {
+    "PP204": "confirm it is a partnership: no independent partner is recorded",
+    "PP601": "assess its risks and opportunities before deciding on involvement",
+    "PP602": "approve the unbudgeted contribution (Executive or Portfolio Holder), or stop it",
+    "PP603": "take the contribution to the Executive: it was approved below the level it needs",
+    "PP703": "decide how to strengthen governance: assurance is limited or none",
+    "PP801": "name a council representative",
+    "PP902": "complete a proportionate exit strategy",
+    "PP904": "have the exit decided by CMT, the Executive or Council",
+}
+
+#: The §6 approval breaches and what each says about a partnership's approval; the reports read
+#: them from the findings, never re-decide them (the state otherwise: ``scores["approval"]``).
+APPROVAL_BREACHES = {"PP602": "unapproved", "PP603": "wrong level"}
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -131,21 +148,6 @@ class Finding:
     def policy(self) -> str:
         """The policy clause, e.g. ``§5``."""
         return CATALOGUE[self.code].policy
-
-    def as_dict(self) -> dict:
-        """The JSON form of SPEC §6."""
-        d = asdict(self)
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "ref": d["ref"],
-            "sheet": d["sheet"],
-            "cell": d["cell"],
-            "row": d["row"],
-            "field": d["field"],
-            "message": d["message"],
-            "policy": self.policy,
-        }
 
 
 def sort_key(f: Finding) -> tuple:

@@ -21,10 +21,10 @@ from datetime import date
 from pathlib import Path
 
 from .config import CONFIG_NAME, RISK_SCALES, Settings
-from .configfile import Proposal, write_config
 from .errors import ConfigError
 from .fields import choice_index, choice_key, fields_by_name
 from .model import CheckResult
+from .settings_template import Proposal, write_config
 
 #: "Risk likelihood (1-4)", "Impact (1 to 4)", "Likelihood 1–4": the matrix size in a heading.
 _SCALE = re.compile(r"\b1\s*(?:-|–|—|to)\s*(\d{1,2})\b")

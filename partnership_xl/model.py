@@ -109,8 +109,24 @@ class CheckResult:
             "sheet": self.register.sheet,
             "as_of": self.as_of.isoformat(),
             "summary": self.summary(),
-            "findings": _finding_dicts(self.findings, self.column_heading),
+            "findings": finding_dicts(self.findings, self.column_heading),
         }
+
+    def matrix_bands(self) -> dict[tuple[int, int], str]:
+        """The band of every (likelihood, impact) cell of the settings' matrix, as the check bands a score."""
+        from .scoring import matrix_bands
+
+        return matrix_bands(self.settings)
+
+    def json_text(self) -> str:
+        """The findings JSON of SPEC §6 as the text ``--json`` writes (UTF-8, indented)."""
+        import json
+
+        return json.dumps(self.as_json(), ensure_ascii=False, indent=2)
+
+    def flatten(self) -> list[tuple[int, str]]:
+        """Every finding as ``(Excel row, code)``, sorted: ``[(5, "PP301"), (7, "DQ003")]``."""
+        return sorted((f.row, f.code) for f in self.findings)
 
     def column_heading(self, f: Finding) -> str:
         """The officer's own heading of the column a finding is about ("" when there is none).
@@ -146,12 +162,15 @@ class CheckResult:
         return out
 
 
-def _finding_dicts(findings: list[Finding], heading) -> list[dict]:
-    """``[f.as_dict() for f in findings]`` with each ``column`` heading, without ``dataclasses.asdict``'s deep copy."""
+def finding_dicts(findings: list[Finding], heading=None) -> list[dict]:
+    """The ``findings`` array of the findings JSON (SPEC §6): the one place a finding becomes JSON.
+
+    ``heading(f)`` gives each finding's ``column`` (the officer's own heading; "" without it).
+    """
     per_code = {code: (rule.severity.value, rule.policy) for code, rule in CATALOGUE.items()}
     out = []
     for f in findings:
         severity, policy = per_code[f.code]
         out.append({"code": f.code, "severity": severity, "ref": f.ref, "sheet": f.sheet, "cell": f.cell,
-                    "row": f.row, "field": f.field, "column": heading(f), "message": f.message, "policy": policy})
+                    "row": f.row, "field": f.field, "column": heading(f) if heading else "", "message": f.message, "policy": policy})
     return out

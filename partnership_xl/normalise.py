@@ -238,6 +238,13 @@ def parse_date(value: object) -> object:
     return UNPARSED  # times, durations and anything else
 
 
+def _date_cell(value: object) -> object:
+    """:func:`parse_date` for a column: an Excel date (the common cell) is left for pandas to convert with the column."""
+    if type(value) is date:
+        return value if value.year >= 1900 else UNPARSED
+    return parse_date(value)
+
+
 def _serial(n: float) -> object:
     """An Excel serial (1 = 01/01/1900); the time of day is dropped."""
     if not math.isfinite(n) or n < 1 or n >= _MAX_SERIAL + 1:
@@ -292,6 +299,8 @@ def _date_then_remark(s: str) -> object:
 def _one_date(s: str) -> object:
     """One date written alone, in any of the forms officers type."""
     quick = _numeric_date(s)
+    if quick is None:
+        quick = _named_month_date(s)
     if quick is not None:
         return quick
     for fmt in _DATE_FORMATS:
@@ -330,6 +339,41 @@ def _numeric_date(s: str) -> object:
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     try:
         d = date(year, month, day)
+    except ValueError:
+        return None
+    return UNPARSED if year < 1900 else pd.Timestamp(d)
+
+
+# The day-month-year forms with the month in words (26-Feb-2015, 26 February 15, 26/Feb/2015), read
+# as the first of _DATE_FORMATS that fits them reads them, without strptime (which builds its
+# pattern again on every call): for each separator, the month forms and year lengths a format has.
+_DAY_NAMED_MONTH = re.compile(r"(3[01]|[12]\d|0[1-9]|[1-9])([- /])([A-Za-z]+)\2(\d\d\d\d|\d\d)")
+_NAMED_FORMS = {"-": {("b", 4), ("b", 2), ("B", 4)}, " ": {("b", 4), ("b", 2), ("B", 4), ("B", 2)}, "/": {("b", 4)}}
+_MONTH_ABBR = {name.lower(): n for n, name in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+_MONTH_FULL = {name.lower(): n for n, name in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
+                                                          "September", "October", "November", "December"), 1)}
+
+
+def _named_month_date(s: str) -> object:
+    """A Timestamp (or UNPARSED before 1900) for a day, a month in words and a year; None to try the formats."""
+    m = _DAY_NAMED_MONTH.fullmatch(s)
+    if not m:
+        return None
+    day, sep, word, digits = m.groups()
+    word = word.lower()
+    forms = _NAMED_FORMS[sep]
+    month = None
+    if word in _MONTH_ABBR and ("b", len(digits)) in forms:
+        month = _MONTH_ABBR[word]
+    elif word in _MONTH_FULL and ("B", len(digits)) in forms:
+        month = _MONTH_FULL[word]
+    if month is None:
+        return None
+    year = int(digits)
+    if len(digits) == 2:  # Excel's window, as for %y in _one_date
+        year += 2000 if year < 30 else 1900
+    try:
+        d = date(year, month, int(day))
     except ValueError:
         return None
     return UNPARSED if year < 1900 else pd.Timestamp(d)
@@ -411,7 +455,7 @@ def parse_column(f: Field, values: pd.Series, choices: dict[str, str] | None = N
     index = council_choice_index(f.name, choices) if f.kind == "choice" else None
     parse = {
         "text": parse_text, "list": parse_text, "yesno": lambda v: parse_yesno(v, f.name), "money": parse_money,
-        "score": parse_score, "date": parse_date, "benefits": parse_benefits, "email": parse_email,
+        "score": parse_score, "date": _date_cell, "benefits": parse_benefits, "email": parse_email,
         "choice": lambda v: parse_choice(f.name, v, index),
     }[f.kind]
     parsed = [parse(v) for v in values]

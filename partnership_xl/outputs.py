@@ -42,7 +42,7 @@ def resolve_output(out: Path | None, default: Path, register: Path, option: str 
     if out is not None:
         out = Path(out)
         _check_name_length(out, explicit=True, option=option)
-        if _same_file(out, register):
+        if same_file(out, register):
             raise OutputError(f"The output {out.name} is the register itself, which is never overwritten: choose another file name with {option}, then run again.")
         if out.is_dir():
             raise OutputError(f"The output {out.name} is a folder: give a file name inside it with {option} (for example {Path(out.name) / ('results' + (out.suffix or '.xlsx'))}), then run again.")
@@ -200,11 +200,11 @@ def _check_folder(path: Path) -> None:
 
 
 def same_file(a: Path, b: Path) -> bool:
-    """Are ``a`` and ``b`` the same file (a link, another spelling of the path, or one not made yet)?"""
-    return _same_file(a, b)
+    """Are ``a`` and ``b`` the same file (a link, another spelling of the path, or one not made yet)?
 
-
-def _same_file(a: Path, b: Path) -> bool:
+    The one same-file check: the command line, the library and the annotated copy all ask it.
+    """
+    a, b = Path(a), Path(b)
     with suppress(OSError):
         if a.exists() and b.exists():
             return os.path.samefile(a, b)
@@ -218,7 +218,7 @@ def _by(who: str) -> str:
 
 def _why_unusable(candidate: Path, register: Path) -> str | None:
     """Why ``candidate`` cannot take the output (as the end of a sentence), or None if it can."""
-    if _same_file(candidate, register):
+    if same_file(candidate, register):
         return "is the register itself"
     who = lock_owner(candidate)
     if who is not None:

@@ -106,14 +106,8 @@ class Outcome:
 
 
 def next_review(result: CheckResult) -> pd.Series:
-    """Each partnership's next review date: Next review due, else Last reviewed + review_interval_months."""
-    table = result.table
-    index = result.scores.index
-    due = pd.to_datetime(table["next_review"], errors="coerce") if "next_review" in table else pd.Series(pd.NaT, index=index)
-    if "last_review" in table:
-        last = pd.to_datetime(table["last_review"], errors="coerce") + pd.DateOffset(months=result.settings.review_interval_months)
-        due = due.fillna(last)
-    return due.reindex(index)
+    """Each partnership's next review date, as the check worked it out (Next review due, else Last reviewed + the interval)."""
+    return pd.to_datetime(result.scores["review_due"]).reindex(result.scores.index)
 
 
 def build_reminders(result: CheckResult, sender: str | None = None) -> tuple[list[Reminder], list[str]]:

@@ -19,31 +19,17 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from html import unescape
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from . import extent
 from .cfb import CompoundFile, Damaged
+from .config import Limits  # the limits are written once, beside the settings that raise them
 from .errors import NotAWorkbook, OversizedSheet, PartnershipXLError, ProtectedWorkbook, RegisterNotFound, UnsafeWorkbook
 
 MB = 1024 * 1024
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How big a workbook may be before it is refused as hostile or absurd.
-
-    Each field has the name of the ``partnership-xl.toml`` setting that raises it.
-    """
-
-    max_part_mb: int = 512  # largest uncompressed part (e.g. one sheet's XML), in MB
-    max_total_mb: int = 1024  # all parts together, uncompressed, in MB
-    max_ratio: int = 200  # uncompressed / compressed size of any part larger than 1 MB
-    max_cells: int = 5_000_000  # cells a worksheet part may really hold
-    max_rows: int = 1_048_576  # rows a worksheet may claim (Excel's own maximum; not a setting)
 
 
 _MAX_PARTS = 20_000  # Excel never writes this many parts; a zip that has them is built to stall us

@@ -38,8 +38,8 @@ def build_schema(present: list[Field], risk_scale: int = 5) -> pa.DataFrameSchem
                 None, nullable=True,
                 checks=pa.Check(lambda s: ~s.duplicated(keep=False) | s.isna(), name="DQ006", error="DQ006"),
             )
-        dtype = _DTYPES.get(f.kind)  # text columns: any dtype (pandas may infer str)
-        columns[f.name] = pa.Column(dtype, nullable=True, checks=checks, coerce=False)
+        if f.kind in _DTYPES:  # a text column has no type to hold and nothing to check: pandera is not asked
+            columns[f.name] = pa.Column(_DTYPES[f.kind], nullable=True, checks=checks, coerce=False)
         if f.required:
             columns[f"{f.name}:blank"] = pa.Column(bool, checks=_not("DQ002"))
         if f.kind in UNPARSED_CODE:
@@ -52,7 +52,8 @@ def validation_frame(table: pd.DataFrame, blank: pd.DataFrame, unparsed: pd.Data
     parts = {}
     for f in present:
         col = table[f.name]
-        parts[f.name] = col if f.kind != "benefits" else col.map(sorted)
+        if f.kind in _DTYPES:
+            parts[f.name] = col
         if f.unique:
             parts[f"{f.name}:key"] = col.map(lambda v: v.casefold() if isinstance(v, str) else None)
         if f.required:

@@ -21,6 +21,12 @@ def score_band(score: int, settings: Settings) -> str:
     return "Low" if score <= settings.low_max else "Medium" if score <= settings.medium_max else "High"
 
 
+def matrix_bands(settings: Settings) -> dict[tuple[int, int], str]:
+    """The band of every (likelihood, impact) cell of the council's risk_scale matrix, for the heat maps."""
+    scale = range(1, settings.risk_scale + 1)
+    return {(li, im): score_band(li * im, settings) for li in scale for im in scale}
+
+
 def band(score: pd.Series, settings: Settings) -> pd.Series:
     """Low ≤ low_max, Medium ≤ medium_max, High above; NA where there is no score."""
     out = pd.Series(pd.NA, index=score.index, dtype=object)

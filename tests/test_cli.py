@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from importlib import resources
 from pathlib import Path
 
 import jsonschema
@@ -12,6 +11,7 @@ import pytest
 
 from partnership_xl import cli
 from partnership_xl.findings import CATALOGUE
+from partnership_xl.schemafiles import load_schema
 
 from .conftest import row, write_register
 
@@ -20,7 +20,7 @@ SAMPLE = ROOT / "sample_register.xlsx"
 
 
 def _schema() -> dict:
-    return json.loads(resources.files("partnership_xl").joinpath("schemas/findings.schema.json").read_text(encoding="utf-8"))
+    return load_schema("findings.schema.json")
 
 
 def test_validate_sample_json_matches_schema(tmp_path, capsys):

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 from pathlib import Path
 
 from partnership_xl import cli
 from partnership_xl.findings import CATALOGUE
 from partnership_xl.rules import RULES
+from partnership_xl.schemafiles import load_schema
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def _schema() -> dict:
-    return json.loads(resources.files("partnership_xl").joinpath("schemas/findings.schema.json").read_text(encoding="utf-8"))
+    return load_schema("findings.schema.json")
 
 
 def test_new_codes_are_in_the_catalogue_with_their_clause():

@@ -29,12 +29,28 @@ def _run(args: list, **kwargs) -> subprocess.CompletedProcess:
     return done
 
 
+def _source_copy(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, folder / name)
+    for name in ("partnership_xl", "schemas"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def _venv(folder: Path) -> Path:
+    """A fresh venv that sees this environment's packages; its python."""
+    _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", folder])
+    return folder / ("Scripts" if os.name == "nt" else "bin") / ("python.exe" if os.name == "nt" else "python")
+
+
+_SCHEMAS_FOUND = ("from partnership_xl.schemafiles import schema_file; from partnership_xl.fields import all_fields; "
+                  "print(schema_file('register.json')); print(schema_file('findings.schema.json')); print(len(all_fields()))")
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    source = tmp_path_factory.mktemp("source")
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, source / name)
-    shutil.copytree(ROOT / "partnership_xl", source / "partnership_xl", ignore=shutil.ignore_patterns("__pycache__"))
+    source = _source_copy(tmp_path_factory.mktemp("source"))
     out = tmp_path_factory.mktemp("wheelhouse")
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", source, "-w", out])
     (built,) = out.glob("partnership_xl-*-py3-none-any.whl")
@@ -43,7 +59,10 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_holds_the_package_and_its_schemas(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    assert "partnership_xl/cli.py" in names and any(n.startswith("partnership_xl/schemas/") and n.endswith(".json") for n in names)
+    assert "partnership_xl/cli.py" in names
+    assert {f"partnership_xl/schemas/{p.name}" for p in (ROOT / "schemas").glob("*.json")} <= set(names)  # the top-level schemas/, inside
+    sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "partnership_xl").rglob("*.py") if "__pycache__" not in p.parts}
+    assert sources <= set(names), sources - set(names)  # every subpackage is in the packages list
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "partnership-xl = partnership_xl.cli:main_exit" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert not [n for n in names if n.startswith("tests/") or "__pycache__" in n]
@@ -61,6 +80,19 @@ def test_the_wheel_installs_in_a_fresh_venv_and_its_command_runs(wheel, tmp_path
     assert done.stdout.splitlines()[0].startswith("PP201") and "DQ011" in done.stdout
     where = _run([python, "-c", "import partnership_xl; print(partnership_xl.__file__)"], cwd=tmp_path).stdout.strip()
     assert Path(where).is_relative_to(venv), where  # the wheel's copy, not an editable install elsewhere
+    found = _run([python, "-c", _SCHEMAS_FOUND], cwd=tmp_path).stdout.split()
+    assert all(Path(p).is_relative_to(venv) and Path(p).parent.name == "schemas" for p in found[:2]), found  # read from the wheel
+    assert int(found[2]) > 40
+
+
+
+def test_an_editable_install_reads_the_top_level_schemas(tmp_path):
+    source = _source_copy(tmp_path / "source")  # a copy: the editable build leaves its .egg-info beside the sources
+    python = _venv(tmp_path / "venv")
+    _run([python, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-e", source])
+    found = _run([python, "-c", _SCHEMAS_FOUND], cwd=tmp_path).stdout.split()
+    assert [Path(p) for p in found[:2]] == [source / "schemas" / "register.json", source / "schemas" / "findings.schema.json"], found
+    assert int(found[2]) > 40
 
 
 # --- the documented Windows route: one program path, the same in every place ----------------------

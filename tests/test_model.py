@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from importlib import resources
-
 import jsonschema
 
+from partnership_xl.schemafiles import load_schema
 from tests.conftest import CLEAN, row
 
 
@@ -24,6 +22,6 @@ def test_findings_carry_the_officers_own_heading(run):
 def test_the_json_has_the_column_and_meets_its_schema(run):
     result = run([row(**{"Risk likelihood (1-5)": "high"})])
     data = result.as_json()
-    schema = json.loads(resources.files("partnership_xl").joinpath("schemas/findings.schema.json").read_text(encoding="utf-8"))
+    schema = load_schema("findings.schema.json")
     jsonschema.validate(data, schema)
     assert [(f["code"], f["column"]) for f in data["findings"]] == [("DQ004", "Risk likelihood (1-5)")]

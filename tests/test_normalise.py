@@ -8,12 +8,10 @@ on exactly that cell.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import tempfile
 from datetime import date, datetime, time, timedelta
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +38,9 @@ from partnership_xl.normalise import (
     parse_text,
     parse_yesno,
 )
-from partnership_xl.reader import EXCEL_ERRORS, NO_CACHED_VALUE, ExcelError, column_letter
+from partnership_xl.reader import EXCEL_ERRORS, NO_CACHED_VALUE, ExcelError
+from partnership_xl.schemafiles import load_schema
+from partnership_xl.workbook.sheet import column_letters as column_letter
 
 from .conftest import AS_OF, CLEAN, HEADER_OF, row, write_register
 
@@ -441,7 +441,7 @@ def test_thousands_with_k_parse_back(n, suffix, pound):
     assert parse_money(f"{'£' if pound else ''}{n}{suffix}") == n * 1000
 
 
-_SCHEMA = json.loads(resources.files("partnership_xl").joinpath("schemas/register.json").read_text(encoding="utf-8"))
+_SCHEMA = load_schema("register.json")
 #: (field, text, canonical) for every canonical choice and every synonym the schema lists.
 SYNONYMS = [(f, text, canonical) for f in CHOICE_FIELDS for canonical, synonyms in _SCHEMA["choices"][f].items()
             for text in (canonical, *synonyms)]
@@ -653,3 +653,26 @@ def test_an_unparsed_email_is_dq005_on_its_cell(run):
 def test_any_value_in_an_email_column_is_an_address_a_blank_or_unparsed(value):
     got = parse_email(value)
     assert got is BLANK or got is UNPARSED or (isinstance(got, str) and "@" in got and got == got.strip())
+
+
+@pytest.mark.parametrize("text", ["26-Feb-2015", "26-feb-15", "26 February 2015", "26 Feb 15", "26 february 15", "26/Feb/2015",
+                                  "26-February-2015", "31-Feb-2015", "26/Feb/15", "26-February-15", "26.Feb.2015", "26-Febr-2015",
+                                  "1-Jan-1899", "29-Feb-2016", "29-Feb-2015", "5 Sep 30"])
+def test_a_month_in_words_reads_as_the_formats_read_it(text):
+    """The quick path for day, month in words, year gives what strptime through _DATE_FORMATS gives."""
+    from partnership_xl import normalise
+
+    def by_formats(s):
+        for fmt in normalise._DATE_FORMATS:
+            try:
+                d = datetime.strptime(s, fmt)
+            except ValueError:
+                continue
+            if "%y" in fmt:
+                d = d.replace(year=(2000 if d.year % 100 < 30 else 1900) + d.year % 100)
+            return UNPARSED if d.year < 1900 else pd.Timestamp(d.date())
+        return UNPARSED
+
+    quick = normalise._named_month_date(text)
+    assert quick is None or quick is by_formats(text) or quick == by_formats(text)
+    assert normalise._one_date(text) is by_formats(text) or normalise._one_date(text) == by_formats(text)

@@ -12,14 +12,13 @@ previous marks are taken out first.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import OutputError
 from ..model import CheckResult
-from ..outputs import write_atomically
+from ..outputs import same_file, write_atomically
 from ..workbook.package import Package, PackageError
 from ..workbook.patch import Patcher
 from .marks import register_annotation
@@ -42,7 +41,7 @@ def write_annotated(result: CheckResult, out: Path, progress: Callable[[int], No
     """
     register = result.register
     out = Path(out)
-    if _same_file(out, register.path):
+    if same_file(out, register.path):
         raise OutputError(f"The output {out.name} is the register itself, which is never overwritten: choose another file name with --out, then run again.")
     losses: list[str] = []
     package = None
@@ -78,15 +77,6 @@ def _is_macro_enabled(path: Path) -> bool:
     except (OSError, KeyError, zipfile.BadZipFile):
         return False
     return b"ms-excel.sheet.macroEnabled.main+xml" in types or b"ms-excel.template.macroEnabled.main+xml" in types
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
 __all__ = ["write_annotated", "copy_suffix"]

@@ -17,9 +17,10 @@ import re
 
 import pandas as pd
 
+from ..findings import APPROVAL_BREACHES, CATALOGUE
 from ..model import CheckResult
 from .cells import is_blank, text_of
-from .figures import codes_by_row, column, has_column
+from .figures import codes_by_row, column
 
 ADDED, REMOVED, KEPT = "added", "removed", "kept"
 UP, DOWN, SAME, NEW, NOT_ASSESSED = "up", "down", "same", "new", "not assessed"
@@ -138,25 +139,24 @@ def _side(result: CheckResult, prefix: str) -> pd.DataFrame:
 
 
 def approval(result: CheckResult, row: int, codes: list[str]) -> str:
-    """Did a new partnership go through policy §6 approval? A sentence from its findings and fields."""
+    """Did a new partnership go through policy §6 approval? A sentence from its findings and the check's approval state.
+
+    The breaches are the row's findings (``codes``); otherwise the state the check recorded
+    (``scores["approval"]``, :func:`partnership_xl.rules.approval_state`) is put in words.
+    """
     by = column(result, "approved_by").get(row)
     when = column(result, "approval_date").get(row)
     on = f" on {text_of(when)}" if not is_blank(when) else ""
-    if "PP602" in codes:
-        return "No: unbudgeted contribution without approval (PP602)"
-    if "PP603" in codes:
-        return f"Approved at the wrong level (PP603): {text_of(by)}{on}"
-    if isinstance(by, str) and by.strip() and by != "Not required":
-        return f"Yes: {text_of(by)}{on}"
-    if not has_column(result, "approved_by"):
-        return "Not recorded"
-    budgeted = column(result, "budgeted").get(row)
-    if not is_blank(budgeted) and bool(budgeted):
-        return "Not needed: in existing budget"
-    money = column(result, "direct_contribution").get(row)
-    if not is_blank(money) and float(money) == 0:
-        return "Not needed: no direct contribution"
-    return "Not needed" if isinstance(by, str) and by == "Not required" else "No approval recorded"
+    breaches = {what: code for code, what in APPROVAL_BREACHES.items()}
+    if breaches["unapproved"] in codes:
+        code = breaches["unapproved"]
+        return f"No: {CATALOGUE[code].finding[:1].lower()}{CATALOGUE[code].finding[1:]} ({code})"
+    if breaches["wrong level"] in codes:
+        code = breaches["wrong level"]
+        return f"{CATALOGUE[code].finding} ({code}): {text_of(by)}{on}"
+    state = result.scores["approval"].get(row) if "approval" in result.scores else None
+    return {"approved": f"Yes: {text_of(by)}{on}", "not recorded": "Not recorded", "in budget": "Not needed: in existing budget",
+            "no contribution": "Not needed: no direct contribution", "not required": "Not needed"}.get(state, "No approval recorded")
 
 
 def exit_recorded(result: CheckResult, row: int) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..fields import BENEFIT_FIELDS, fields_by_name
-from ..findings import CATALOGUE, POLICY_CLAUSES, sort_key
+from ..findings import CATALOGUE, DECISION_NEEDED, POLICY_CLAUSES, sort_key
 from ..model import CheckResult
 from .cells import NOT_RECORDED, is_blank
 
@@ -148,20 +148,6 @@ def headline_figures(result: CheckResult) -> dict:
     }
 
 
-#: The breaches a councillor or CMT must decide on (SPEC §7), by clause, with the decision each needs.
-#: Limited assurance (PP703) is listed once the catalogue has it.
-DECISION_NEEDED = {
-    "PP204": "confirm it is a partnership: no independent partner is recorded",
-    "PP601": "assess its risks and opportunities before deciding on involvement",
-    "PP602": "approve the unbudgeted contribution (Executive or Portfolio Holder), or stop it",
-    "PP603": "take the contribution to the Executive: it was approved below the level it needs",
-    "PP703": "decide how to strengthen governance: assurance is limited or none",
-    "PP801": "name a council representative",
-    "PP902": "complete a proportionate exit strategy",
-    "PP904": "have the exit decided by CMT, the Executive or Council",
-}
-
-
 def decision_breaches(result: CheckResult) -> list[dict]:
     """The policy breaches that need a decision, from the check's findings (never re-judged here).
 
@@ -261,7 +247,7 @@ def risk_scale(result: CheckResult) -> int:
 class Grid:
     """A likelihood × impact heat map: partnerships per cell, their refs, the cells' bands, and the rest.
 
-    ``bands`` is each cell's band by :func:`partnership_xl.scoring.band` (the one place bands are
+    ``bands`` is each cell's band from :meth:`CheckResult.matrix_bands` (scoring, the one place bands are
     set); ``rated`` holds partnerships with a band but no likelihood × impact (a Risk rating word).
     """
 
@@ -276,21 +262,19 @@ class Grid:
 
 def risk_grid(result: CheckResult, kind: str = "risk") -> Grid:
     """The heat map of live partnerships for ``kind`` "risk" or "opp" (opportunities)."""
-    from ..scoring import band
 
     scale = risk_scale(result)
     if kind == "opp" and not opportunities_recorded(result):
         return Grid(recorded=False, scale=scale)
-    cells = [(li, im) for li in range(1, scale + 1) for im in range(1, scale + 1)]
-    cell_bands = band(pd.Series([li * im for li, im in cells], dtype="Int64"), result.settings)
-    grid = Grid(recorded=True, scale=scale, counts=dict.fromkeys(cells, 0), bands={c: str(b) for c, b in zip(cells, cell_bands, strict=True)})
+    cell_bands = result.matrix_bands()
+    grid = Grid(recorded=True, scale=scale, counts=dict.fromkeys(cell_bands, 0), bands=cell_bands)
     likelihood = pd.to_numeric(column(result, f"{kind}_likelihood"), errors="coerce")
     impact = pd.to_numeric(column(result, f"{kind}_impact"), errors="coerce")
-    bands = result.scores[f"{kind}_band"]
+    bands, scores = result.scores[f"{kind}_band"], result.scores[f"{kind}_score"]
     for row in result.scores.index[live(result)]:
         ref = ref_of(result, row)
         li, im = likelihood.get(row), impact.get(row)
-        if is_blank(li) or is_blank(im) or not (1 <= li <= scale and 1 <= im <= scale):
+        if is_blank(scores.get(row)):  # the check scored it only where likelihood and impact are on the matrix
             rated = band_of(bands.get(row))
             if rated == NOT_ASSESSED:
                 grid.not_assessed.append(ref)

@@ -1,13 +1,18 @@
 """The rule registry: every catalogue code that a rule function checks, listed explicitly.
 
-One module per policy section. DQ001–DQ009 are found by the reader and the column schema
-(``schema.py``), not here.
+One module per policy section; each rule's docstring is its user text (what it means, a firing
+and a passing example), which ``partnership-xl rules --verbose`` prints. DQ001–DQ009 are found by
+the reader and the column schema (``schema.py``); their user text is in ``data_quality.py``.
+Together the two lists are the catalogue (``findings.CATALOGUE``), code for code.
 """
 
 from __future__ import annotations
 
 from . import benefits, context, definition, entry, exit, governance, management, review
 from .base import Context, Hit, RuleFunc
+from .data_quality import DATA_QUALITY
+from .entry import approval_state
+from .review import review_due
 
 RULES: dict[str, RuleFunc] = {
     "PP201": definition.pp201,
@@ -41,6 +46,14 @@ RULES: dict[str, RuleFunc] = {
 }
 
 
+def rule_doc(code: str) -> str:
+    """The user text of a code: its rule function's docstring, or the data-quality text (KeyError for no such code)."""
+    import inspect
+
+    text = RULES[code].__doc__ if code in RULES else DATA_QUALITY[code]
+    return inspect.cleandoc(text or "")
+
+
 def missing_columns(func: RuleFunc, present: set[str]) -> list[str]:
     """The columns a rule needs that the register lacks (empty when it can run)."""
     missing = [f for f in getattr(func, "needs", ()) if f not in present]
@@ -53,4 +66,4 @@ def missing_columns(func: RuleFunc, present: set[str]) -> list[str]:
     return missing
 
 
-__all__ = ["RULES", "Context", "Hit", "missing_columns"]
+__all__ = ["RULES", "DATA_QUALITY", "approval_state", "review_due", "Context", "Hit", "missing_columns", "rule_doc"]

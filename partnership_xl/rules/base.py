@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..config import Settings
@@ -114,6 +115,23 @@ def needs_one_of(*groups: tuple[str, ...]) -> Callable[[RuleFunc], RuleFunc]:
 RISK_ASSESSED = (("risk_likelihood", "risk_impact"), ("risk_rating",))
 #: The assurance words that call for six-monthly reassessment (PP504, PP703).
 WEAK_ASSURANCE = ("Limited", "No assurance")
+
+
+def map_distinct(values: pd.Series, func: Callable[[object], bool]) -> pd.Series:
+    """``values.map(func)`` as booleans, with ``func`` run once per distinct value (False for a blank).
+
+    A register repeats itself down a column (the same partner list on many rows), so a rule that
+    must look at each text in Python looks at each distinct text once.
+    """
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # an unhashable value: every cell on its own
+        return values.map(func).astype(bool)
+    answers = np.fromiter((bool(func(v)) for v in uniques), dtype=bool, count=len(uniques))
+    out = np.zeros(len(values), dtype=bool)
+    known = codes >= 0
+    out[known] = answers[codes[known]]
+    return pd.Series(out, index=values.index)
 
 
 def money(v: float) -> str:

@@ -24,7 +24,8 @@ def _benefit_cell(ctx: Context) -> str:
 def pp301(ctx: Context) -> Hit:
     """No benefit recorded: none of the five benefit categories is claimed.
 
-    Anti-pattern: all five benefit columns blank or No. Best practice: claim at least one, e.g. Risk mitigation.
+    Fires: all five benefit columns blank or No (or a Benefits column naming none).
+    Passes: Risk mitigation = Yes (any one category claimed).
     """
     mask = ~_claimed_any(ctx)
     return Hit(mask, _benefit_cell(ctx), "No benefit recorded: claim at least one of the five benefits of policy §3 (funding, savings, quality, speed, risk mitigation).")
@@ -33,6 +34,10 @@ def pp301(ctx: Context) -> Hit:
 @needs_any("benefits", *BENEFIT_FIELDS)
 @needs("benefit_detail")
 def pp302(ctx: Context) -> Hit:
-    """Benefit claimed but not described."""
+    """Benefit claimed but not described: a benefit category is claimed and the benefit description is blank.
+
+    Fires: External funding = Yes, Benefit description blank.
+    Passes: External funding = Yes, Benefit description "£40,000 a year from the Arts Council".
+    """
     mask = _claimed_any(ctx) & ctx.is_blank("benefit_detail")
     return Hit(mask, "benefit_detail", "A benefit is claimed but not described: say what it is and how it will be measured.")

@@ -7,5 +7,9 @@ from .base import Context, Hit, needs
 
 @needs("priority")
 def pp401(ctx: Context) -> Hit:
-    """Not linked to a council priority (only when the register has a priority column)."""
+    """Not linked to a council priority (only when the register has a priority column).
+
+    Fires: Council priority blank.
+    Passes: Council priority "Healthy communities"; or the register has no Council priority column (not checked).
+    """
     return Hit(ctx.is_blank("priority"), "priority", "Not linked to a council priority: name the council aim this partnership supports.")

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 
 from ..fields import choice_key
-from .base import Context, Hit, needs
+from .base import Context, Hit, map_distinct, needs
 
 
 @needs("arrangement")
 def pp201(ctx: Context) -> Hit:
-    """Officer network, forum or consultation group: not a partnership.
+    """Officer network, forum or consultation group: not a partnership (policy §2).
 
-    Anti-pattern: Arrangement type "Forum". Best practice: record it on a list of networks, not the register.
+    Fires: Arrangement type "Forum", "Officer network or forum" or "Consultation group".
+    Passes: Arrangement type "Partnership" or "Shared service".
     """
     a = ctx.col("arrangement")
     mask = a.isin(["Officer network or forum", "Consultation group"]).fillna(False).astype(bool)
@@ -26,14 +27,22 @@ def pp201(ctx: Context) -> Hit:
 
 @needs("arrangement")
 def pp202(ctx: Context) -> Hit:
-    """Contractual or outsourced arrangement: not a partnership."""
+    """Contractual or outsourced arrangement: not a partnership (policy §2).
+
+    Fires: Arrangement type "Contract or outsourced service" (or "SLA", "Commissioned service").
+    Passes: Arrangement type "Joint committee".
+    """
     mask = ctx.col("arrangement").eq("Contract or outsourced service").fillna(False).astype(bool)
     return Hit(mask, "arrangement", "Contractual or outsourced arrangement: not a partnership; manage it as a contract instead.")
 
 
 @needs("arrangement")
 def pp203(ctx: Context) -> Hit:
-    """External or governing body: not a partnership."""
+    """External or governing body: not a partnership (policy §2).
+
+    Fires: Arrangement type "External or governing body" (or "Outside body").
+    Passes: Arrangement type "Partnership".
+    """
     mask = ctx.col("arrangement").eq("External or governing body").fillna(False).astype(bool)
     return Hit(mask, "arrangement", "External or governing body: not a partnership; record it as an outside body.")
 
@@ -88,11 +97,16 @@ def _names_nobody(text: object) -> bool:
 
 @needs("partners")
 def pp204(ctx: Context) -> Hit:
-    """No independent partner organisation: partners blank (or "-", "none"), or naming only the council itself."""
+    """No independent partner organisation: partners blank (or "-", "none"), or naming only the council itself
+    (council_name).
+
+    Fires: Partner organisations blank, or "Harborough District Council" alone.
+    Passes: Partner organisations "Harborough District Council; Leicestershire Police".
+    """
     names = _council_names(ctx.settings.council_name)
     partners = ctx.col("partners")
-    blank = ctx.is_blank("partners") | partners.map(_names_nobody).astype(bool)
-    only = partners.map(lambda t: _only_council(t, names)).astype(bool) & ~blank
+    blank = ctx.is_blank("partners") | map_distinct(partners, _names_nobody)
+    only = map_distinct(partners, lambda t: _only_council(t, names)) & ~blank
     message = blank.map({True: "No partner organisations recorded: a partnership needs at least one independent partner.",
                          False: f"Partners name only {ctx.settings.council_name}: a partnership needs an independent partner organisation."})
     return Hit(blank | only, "partners", message)

@@ -30,9 +30,10 @@ def _reassessment_overdue(ctx: Context) -> pd.Series:
 
 @needs("last_review")
 def pp501(ctx: Context) -> Hit:
-    """Annual review overdue: last reviewed longer ago than the review interval.
+    """Annual review overdue: last reviewed longer ago than review_interval_months (12) before the as-of date.
 
-    Anti-pattern: last reviewed 13 months ago. Best practice: reviewed 11 months ago.
+    Fires: last reviewed 13 months before the as-of date.
+    Passes: last reviewed 11 months before the as-of date.
     """
     last = ctx.col("last_review")
     mask = (last < ctx.as_of - _interval(ctx)).fillna(False).astype(bool) & ~_reassessment_overdue(ctx)
@@ -42,9 +43,10 @@ def pp501(ctx: Context) -> Hit:
 
 @needs("assurance", "last_review")
 def pp504(ctx: Context) -> Hit:
-    """Limited assurance: six-monthly reassessment overdue (PP501 is then not also reported).
+    """Limited assurance: six-monthly reassessment overdue (weak_review_months; PP501 is then not also reported).
 
-    Anti-pattern: assurance Limited, last reviewed 7 months ago. Best practice: reassessed 5 months ago.
+    Fires: Governance assurance Limited, last reviewed 7 months before the as-of date.
+    Passes: Governance assurance Limited, reassessed 5 months before; or assurance Reasonable, reviewed 7 months before.
     """
     mask = _reassessment_overdue(ctx)
     due = (ctx.col("last_review")[mask] + _weak_interval(ctx)).dt.strftime("%d/%m/%Y")
@@ -55,24 +57,50 @@ def pp504(ctx: Context) -> Hit:
 
 @needs("last_review", "status")
 def pp502(ctx: Context) -> Hit:
-    """Never reviewed: no last review date and the partnership is neither Proposed nor Closed."""
+    """Never reviewed: no last review date and the partnership is neither Proposed nor Closed.
+
+    Fires: Last reviewed blank, status Active.
+    Passes: Last reviewed blank, status Proposed (not running yet).
+    """
     mask = ctx.is_blank("last_review") & ~ctx.status_in("Proposed", "Closed")
     return Hit(mask, "last_review", "Never reviewed: no last review date recorded; review it against the policy.")
 
 
 @needs("last_review")
 def pp503(ctx: Context) -> Hit:
-    """Review due soon: due (next_review, else last_review + interval) within due_soon_days."""
+    """Review due soon: due (next_review, else last_review + review_interval_months) within due_soon_days (60) after
+    the as-of date.
+
+    Fires: Next review due 30 days after the as-of date.
+    Passes: Next review due 90 days after the as-of date.
+    """
     planned = ctx.col("next_review") if ctx.has("next_review") else pd.Series(pd.NaT, index=ctx.table.index)
-    due = planned.where(planned.notna(), ctx.col("last_review") + _interval(ctx))
+    due = review_due(ctx)
     soon = ctx.as_of + pd.Timedelta(days=ctx.settings.due_soon_days)
     mask = ((due >= ctx.as_of) & (due <= soon)).fillna(False).astype(bool) & ~_reassessment_overdue(ctx)
     field = planned.notna().map({True: "next_review", False: "last_review"})
     return Hit(mask, field, "Review due soon: by " + due[mask].dt.strftime("%d/%m/%Y") + ".")
 
 
+def review_due(ctx: Context) -> pd.Series:
+    """Each partnership's next review date: Next review due, else Last reviewed + review_interval_months (NaT for neither).
+
+    The one place a review's due date is worked out: PP503 reads it, and the check keeps it in
+    ``scores["review_due"]`` for the reminders.
+    """
+    index = ctx.table.index
+    planned = pd.to_datetime(ctx.col("next_review"), errors="coerce") if ctx.has("next_review") else pd.Series(pd.NaT, index=index)
+    if not ctx.has("last_review"):
+        return planned
+    return planned.where(planned.notna(), pd.to_datetime(ctx.col("last_review"), errors="coerce") + _interval(ctx))
+
+
 @needs("last_review")
 def dq011(ctx: Context) -> Hit:
-    """Review date in the future: last_review after the as-of date."""
+    """Review date in the future: last reviewed after the as-of date.
+
+    Fires: Last reviewed tomorrow.
+    Passes: Last reviewed today or before.
+    """
     mask = (ctx.col("last_review") > ctx.as_of).fillna(False).astype(bool)
     return Hit(mask, "last_review", "Last reviewed " + ctx.date_text("last_review", mask) + " is after today's check date: is it a typing error?")

@@ -18,7 +18,7 @@ from partnership_xl.config import Settings
 from partnership_xl.engine import check
 from partnership_xl.errors import OutputError
 from partnership_xl.findings import CATALOGUE
-from partnership_xl.model import TOOL_COLUMNS, tool_header
+from partnership_xl.model import TOOL_COLUMNS, finding_dicts, tool_header
 from partnership_xl.workbook.notes import NOTE_AUTHOR, NOTE_MARKER
 from partnership_xl.workbook.package import Package
 from partnership_xl.workbook.patch import BAND_FILLS, SEVERITY_FILLS, Patcher
@@ -218,7 +218,7 @@ def snapshot(path: Path) -> dict:
 def test_checking_the_copy_again_gives_the_same_findings_and_the_same_copy(annotated, tmp_path):
     _, result, out, _ = annotated
     again = check(out, Settings(), AS_OF)
-    assert [f.as_dict() for f in again.findings] == [f.as_dict() for f in result.findings]
+    assert finding_dicts(again.findings) == finding_dicts(result.findings)
     assert again.register.sheet == "Register" and again.register.last_column == result.register.last_column
     second = tmp_path / "second.xlsx"
     write_annotated(again, second)

@@ -109,3 +109,20 @@ def test_a_rating_register_needs_no_likelihood_or_impact_column(fires_with, run)
     result = run([row()], drop=UNSCORED)
     assert [f.field for f in result.findings if f.code == "DQ001"] == ["risk_likelihood", "risk_impact"]
     assert "PP601" in result.not_checked
+
+
+@pytest.mark.parametrize("changes, state", [
+    ({"budgeted": "No", "approved_by": "Executive"}, "approved"),
+    ({"budgeted": "Yes", "approved_by": "Executive"}, "approved"),
+    ({"budgeted": "Yes", "approved_by": None}, "in budget"),
+    ({"budgeted": "No", "approved_by": None, "direct_contribution": 0}, "no contribution"),
+    ({"budgeted": "No", "approved_by": "Not required"}, "not required"),
+    ({"budgeted": "No", "approved_by": None}, "none recorded"),
+    ({"budgeted": None, "approved_by": "Nobody"}, "none recorded"),  # a word it cannot read (DQ005) approves nothing
+])
+def test_the_approval_state_the_reports_read(run, changes, state):
+    assert run([row(**changes)]).scores["approval"].tolist() == [state]
+
+
+def test_without_an_approved_by_column_the_approval_is_not_recorded(run):
+    assert run([row()], drop=("Approved by",)).scores["approval"].tolist() == ["not recorded"]

@@ -14,6 +14,7 @@ from partnership_xl import cli
 from partnership_xl.annotate import write_annotated
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
+from partnership_xl.model import finding_dicts
 from partnership_xl.workbook.package import Package
 
 from ..conftest import AS_OF, row, write_register
@@ -153,7 +154,7 @@ def test_a_sheet_written_with_prefixed_elements_and_cells_without_references_is_
     ws = openpyxl.load_workbook(out).active
     assert "PP801" in ws[ref].comment.text
     assert ws["A3"].value == "P002" and ws.cell(1, result.register.last_column + 1).value.endswith("(partnership-xl)")
-    assert [f.as_dict() for f in check(out, Settings(), AS_OF).findings] == [f.as_dict() for f in result.findings]
+    assert finding_dicts(check(out, Settings(), AS_OF).findings) == finding_dicts(result.findings)
 
 
 def test_a_strict_open_xml_workbook_gets_a_values_copy_that_says_so(register, tmp_path):

@@ -8,8 +8,8 @@ from dataclasses import fields
 import pytest
 
 from partnership_xl.config import CONFIG_NAME, HELP, Settings, load_settings
-from partnership_xl.configfile import EXAMPLES, config_template, write_config
 from partnership_xl.errors import ConfigError, OutputError
+from partnership_xl.settings_template import EXAMPLES, config_template, write_config
 
 
 def written(tmp_path, text=None):
