@@ -22,6 +22,7 @@ from partnership_xl.engine import check
 
 from ..conftest import AS_OF
 from .graft import CORPUS, graft
+from .graft import column_letter as col_letters
 from .schema_order import order_problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,14 +70,6 @@ def col_number(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
-
-
-def col_letters(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def members(path: Path) -> dict[str, bytes]:
