@@ -29,8 +29,6 @@ from defusedxml import ElementTree
 
 #: A run shorter than this is not worth a copy of the package (about 25,000 formatted rows).
 MIN_TAIL_BYTES = 1 << 20
-#: More distinct row formats than this in the run: leave the package as it is.
-MAX_TEMPLATES = 16
 EXCEL_MAX_ROW = 1_048_576
 
 _SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s>/]")
@@ -38,9 +36,6 @@ _ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _WORKSHEET_REL = "/worksheet"
-
-
-_DIGITS = b"0123456789"
 
 
 def find_tail(xml: bytes, min_bytes: int | None = None) -> tuple[int, int] | None:

@@ -155,9 +155,6 @@ class Notes:
         if gone and self.vml is not None:
             self.vml = _remove_shapes(self.vml, gone)
 
-    def empty(self) -> bool:
-        return self.root is None or not len(self.by_ref())
-
     # -- parts ---------------------------------------------------------------------------------------
     def _ensure_parts(self) -> None:
         if self.root is None:

@@ -56,7 +56,6 @@ class Outcome:
     """What the patch did, for the Summary and the screen."""
 
     threaded: list[str] = field(default_factory=list)  # flagged cells with a threaded comment (no note added)
-    sheet_names: list[str] = field(default_factory=list)
 
 
 class Patcher:
@@ -250,7 +249,6 @@ class Patcher:
                 a, _, b = new.autofilter.partition(":")
                 self.workbook.add_defined_name("_xlnm._FilterDatabase", index, f"{_quoted(title)}!{_absolute(a)}:{_absolute(b or a)}", hidden=True)
             record.sheets.append(title)
-            outcome.sheet_names.append(title)
         styles.save()
         self.workbook.save()
         add_record(self.package, self.workbook.part, record)

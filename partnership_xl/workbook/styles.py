@@ -128,9 +128,6 @@ class StyleBook:
         return new_id
 
     # -- cell formats ------------------------------------------------------------------------------
-    def xf_count(self) -> int:
-        return len(self._items("cellXfs"))
-
     def flagged(self, base: int, fill_id: int) -> int:
         """The cell format ``base`` (an index into cellXfs) with fill ``fill_id`` instead of its own."""
         key = (base, fill_id)
