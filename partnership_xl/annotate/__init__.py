@@ -21,7 +21,7 @@ from ..model import CheckResult
 from ..outputs import same_file, write_atomically
 from ..workbook.package import Package, PackageError
 from ..workbook.patch import Patcher
-from .marks import register_annotation
+from .marks import SEVERITY_FILLS, register_annotation
 from .sheets import SIGNATURE_WORDS, findings_sheet, is_tool_sheet_row, summary_sheet
 from .values import values_only_sentence, values_package
 
@@ -61,7 +61,7 @@ def write_annotated(result: CheckResult, out: Path, progress: Callable[[int], No
 
 def _annotate(package: Package, result: CheckResult, losses: list[str], progress: Callable[[int], None] | None = None):
     register = result.register
-    patcher = Patcher(package, register.sheet)
+    patcher = Patcher(package, register.sheet, SEVERITY_FILLS)
     patcher.unmark(register.header_row, is_tool_sheet_row, SIGNATURE_WORDS)
     annotation = register_annotation(result)
     annotation.sheets = [("Findings", findings_sheet, {"result": result}),

@@ -16,8 +16,8 @@ from ..config import HELP
 from ..findings import CATALOGUE, Severity, sort_key
 from ..model import CheckResult
 from ..workbook.newsheet import NewSheet
-from ..workbook.patch import SEVERITY_FILLS, TAB_COLOUR
 from ..workbook.styles import StyleBook
+from .marks import SEVERITY_FILLS, TAB_COLOUR
 
 SUMMARY_TITLE = "partnership-xl: summary of the check"
 FINDINGS_HEADERS = ("Ref", "Partnership", "Lead officer", "Service area", "Column", "Cell", "Code", "Severity", "Message", "Policy clause")

@@ -47,6 +47,8 @@ class Annotation:
     column_headers: list[str] = field(default_factory=list)
     column_widths: list[float] = field(default_factory=list)
     column_values: dict[int, list[tuple[object, str]]] = field(default_factory=dict)
+    # the cell format for a style key of the tool's columns ("header", "plain", "codes", a band): (styles, key) → index
+    column_style: Callable[[StyleBook, str], int] = lambda styles, key: 0
     # the sheets to add, built once the styles are known: name → builder(styles, register sheet, ...) → NewSheet
     sheets: list[tuple[str, Callable[..., NewSheet], dict]] = field(default_factory=list)
 
@@ -61,7 +63,8 @@ class Outcome:
 class Patcher:
     """One package, one register sheet: :meth:`unmark` then :meth:`mark`."""
 
-    def __init__(self, package: Package, sheet_name: str):
+    def __init__(self, package: Package, sheet_name: str, severity_fills: dict[str, str]):
+        """``severity_fills``: the tool's fill colours by severity (ARGB), which the undo recognises too."""
         self.package = package
         self.workbook = WorkbookMap(package)
         sheet = self.workbook.sheet(sheet_name)
@@ -74,6 +77,7 @@ class Patcher:
         self.made_from = self.record.register if self.record and self.record.register else None
         self.styles = StyleBook(package, self.workbook.part)
         self._strings: SharedStrings | None = None
+        self.severity_fills = severity_fills
 
     @property
     def strings(self) -> SharedStrings:
@@ -105,7 +109,7 @@ class Patcher:
         # columns now hold the officer's data, and the tool's are where their headings are
         data = sheet.data
         if columns or (record and record.cells):
-            data = _restore_cells(sheet, record, columns, header_row, self.styles)
+            data = _restore_cells(sheet, record, columns, header_row, self.styles, self.severity_fills)
             sheet = SheetXml(data)
         if record:
             for name, (before, after) in record.elements.items():
@@ -172,7 +176,7 @@ class Patcher:
         sheet = SheetXml(self.package.get(self.sheet_part))
         record = Record(sheet=annotation.sheet, register=self.made_from or annotation.register_name)
         styles = self.styles
-        fills = {sev: styles.fill(rgb) for sev, rgb in SEVERITY_FILLS.items()}
+        fills = {sev: styles.fill(rgb) for sev, rgb in self.severity_fills.items()}
 
         # flagged cells, moved to the top-left cell of a merged block
         blocks = sheet.merged()
@@ -195,11 +199,16 @@ class Patcher:
             patch.tool_columns = (first, last)
             patch.tool_widths = {first + i: w for i, w in enumerate(annotation.column_widths)}
             record.tool_columns = (first, last)
-            cell_styles = _ToolStyles(styles)
+            made: dict[str, int] = {}
+
+            def style_of(key: str) -> int:  # each of the tool columns' formats made once
+                if key not in made:
+                    made[key] = annotation.column_style(styles, key)
+                return made[key]
             patch.tool_cells[annotation.header_row] = [
-                (first + i, _cell(text, cell_styles.get("header"))) for i, text in enumerate(annotation.column_headers)]
+                (first + i, _cell(text, style_of("header"))) for i, text in enumerate(annotation.column_headers)]
             for row, values in annotation.column_values.items():
-                patch.tool_cells[row] = [(first + i, _cell(value, cell_styles.get(key))) for i, (value, key) in enumerate(values)
+                patch.tool_cells[row] = [(first + i, _cell(value, style_of(key))) for i, (value, key) in enumerate(values)
                                          if value not in (None, "") or key != "plain"]
             before = sheet.element_xml("cols"), sheet.autofilter_ref()
             _widen_autofilter(sheet, annotation.header_row, last)
@@ -276,34 +285,6 @@ class Patcher:
         return start
 
 
-SEVERITY_FILLS = {"error": "FFF8A5A5", "warning": "FFFFD27F", "info": "FF9DC3E6"}
-BAND_FILLS = {"Low": "FFC6EFCE", "Green": "FFC6EFCE", "Medium": "FFFFEB9C", "Amber": "FFFFEB9C", "High": "FFFFC7CE", "Red": "FFFFC7CE"}
-TAB_COLOUR = "FF1F4E79"
-TOOL_CELL_FILL = "FFDDEBF7"
-
-
-class _ToolStyles:
-    """The cell formats of the tool's columns, made once: header, plain, codes and one per band."""
-
-    def __init__(self, styles: StyleBook):
-        self.styles = styles
-        self._cache: dict[str, int] = {}
-
-    def get(self, key: str) -> int:
-        if key not in self._cache:
-            s = self.styles
-            if key == "header":
-                xf = s.xf(font=s.font(bold=True, rgb="FFFFFFFF"), fill=s.fill(TAB_COLOUR), horizontal="center", vertical="center", wrap=True)
-            elif key == "codes":
-                xf = s.xf(font=s.font(rgb=TAB_COLOUR), fill=s.fill(TOOL_CELL_FILL))
-            elif key in BAND_FILLS:
-                xf = s.xf(font=s.font(bold=True), fill=s.fill(BAND_FILLS[key]), horizontal="center")
-            else:
-                xf = s.xf(font=s.font(rgb=TAB_COLOUR), fill=s.fill(TOOL_CELL_FILL), horizontal="center")
-            self._cache[key] = xf
-        return self._cache[key]
-
-
 def _cell(value: object, style: int) -> bytes:
     return cell_xml(None if value == "" else value, style).encode("utf-8")
 
@@ -328,7 +309,7 @@ def _widen_autofilter(sheet: SheetXml, header_row: int, last_col: int) -> None:
 
 
 def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, int] | None, header_row: int,
-                   styles: StyleBook) -> bytes:
+                   styles: StyleBook, severity_fills: dict[str, str]) -> bytes:
     """The sheet's bytes with the tool's columns taken out and flagged cells given back their style.
 
     A flagged cell whose ``s`` is no longer the one the tool gave it, but whose format still has a
@@ -336,7 +317,7 @@ def _restore_cells(sheet: SheetXml, record: Record | None, columns: tuple[int, i
     its font in Excel), gets its own fill back by content: its format as it is now, with the fill
     it had before the tool's.
     """
-    severity = {rgb.upper() for rgb in SEVERITY_FILLS.values()}
+    severity = {rgb.upper() for rgb in severity_fills.values()}
     data = sheet.data
     lo, hi = sheet.inner
     region = data[lo:hi]

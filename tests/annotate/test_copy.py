@@ -13,6 +13,7 @@ import pytest
 from openpyxl.xml.functions import tostring
 
 from partnership_xl.annotate import write_annotated
+from partnership_xl.annotate.marks import BAND_FILLS, SEVERITY_FILLS
 from partnership_xl.annotate.sheets import FINDINGS_HEADERS, SUMMARY_TITLE, is_tool_sheet_row
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
@@ -21,7 +22,7 @@ from partnership_xl.findings import CATALOGUE
 from partnership_xl.model import TOOL_COLUMNS, finding_dicts, tool_header
 from partnership_xl.workbook.notes import NOTE_AUTHOR, NOTE_MARKER
 from partnership_xl.workbook.package import Package
-from partnership_xl.workbook.patch import BAND_FILLS, SEVERITY_FILLS, Patcher
+from partnership_xl.workbook.patch import Patcher
 
 from ..conftest import AS_OF, CLEAN, row, write_register
 from .workbooks import HEADER_ROW, OFFICER_FILL, OFFICER_NOTE, rich_register, write_ods
@@ -250,7 +251,7 @@ def test_fixed_problems_give_the_officer_back_their_fill_and_note(annotated, tmp
 def test_unmark_takes_out_everything_the_tool_added(annotated):
     register, result, out, _ = annotated
     package = Package.read(out)
-    Patcher(package, "Register").unmark(HEADER_ROW, is_tool_sheet_row)
+    Patcher(package, "Register", SEVERITY_FILLS).unmark(HEADER_ROW, is_tool_sheet_row)
     package.write(out.with_name("unmarked.xlsx"))
     original, copy = openpyxl.load_workbook(register), openpyxl.load_workbook(out.with_name("unmarked.xlsx"))
     assert copy.sheetnames == original.sheetnames

@@ -17,6 +17,7 @@ import pytest
 from lxml import etree
 
 from partnership_xl.annotate import write_annotated
+from partnership_xl.annotate.marks import SEVERITY_FILLS
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
 
@@ -330,7 +331,7 @@ def test_single_quoted_cells_get_their_style_back_when_checked_again(tmp_path):
     from partnership_xl.workbook.patch import Patcher
 
     pkg = Package.read(second)
-    Patcher(pkg, REGISTER).unmark(4)
+    Patcher(pkg, REGISTER, SEVERITY_FILLS).unmark(4)
     xml = pkg.get(REGISTER_PART)
     now = {ref: s for s, ref in re.findall(rb"""<c s='(\d+)'(?: t='\w+')? r='([A-Z]+\d+)'""", xml)}
     changed = {ref.decode(): (original_s[ref], now.get(ref)) for ref in original_s if now.get(ref) != original_s[ref]}
@@ -744,7 +745,7 @@ def test_a_column_range_over_every_column(tmp_path):
     from partnership_xl.workbook.patch import Patcher
 
     pkg = Package.read(out)
-    Patcher(pkg, REGISTER).unmark(4)
+    Patcher(pkg, REGISTER, SEVERITY_FILLS).unmark(4)
     assert _cols(pkg.get(REGISTER_PART)) == _cols(members(reg)[REGISTER_PART])
 
 
@@ -785,7 +786,7 @@ def test_the_filters_defined_name_follows_the_widened_autofilter(tmp_path):
     from partnership_xl.workbook.patch import Patcher
 
     pkg = Package.read(out)
-    Patcher(pkg, REGISTER).unmark(4)
+    Patcher(pkg, REGISTER, SEVERITY_FILLS).unmark(4)
     root = etree.fromstring(pkg.get("xl/workbook.xml"))
     assert [d.text for d in root.iter(f"{{{MAIN}}}definedName")] == ["'Partnership Register'!$A$4:$AQ$47"]
 
@@ -881,7 +882,7 @@ def test_a_button_and_an_officers_note_in_the_register_sheets_drawing(tmp_path):
     from partnership_xl.workbook.patch import Patcher
 
     pkg = Package.read(again)
-    Patcher(pkg, REGISTER).unmark(4)
+    Patcher(pkg, REGISTER, SEVERITY_FILLS).unmark(4)
     assert pkg.get("xl/drawings/vmlDrawing1.vml") == members(reg)["xl/drawings/vmlDrawing1.vml"]
     assert "xl/ctrlProps/ctrlProp1.xml" in pkg.names()
 
