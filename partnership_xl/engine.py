@@ -14,14 +14,15 @@ import numpy as np
 import pandas as pd
 
 from .config import Settings
-from .fields import COLUMN_REQUIRED, RATED_INSTEAD, all_fields, fields_by_name
+from .fields import all_fields, fields_by_name
 from .findings import CATALOGUE, Finding, sort_key
 from .model import CheckResult, Register
-from .normalise import benefit_claims, parse_column, parse_text
+from .normalise import benefit_claims, parse_column
 from .progress import NO_PROGRESS, NoProgress
 from .reader import ExcelError, NoCachedValue, read_register
 from .rules import RULES, Context, approval_state, missing_columns, review_due
-from .schema import run_schema, validation_frame
+from .rules.data_quality import cell_message, column_message
+from .schema import Facts, RuleRun, build_schema, run_schema, unknown_key, validation_frame
 from .scoring import add_scores, rag
 from .workbook.sheet import column_letters as column_letter
 
@@ -52,98 +53,105 @@ def check_register(register: Register, settings: Settings, as_of: date, progress
 
 def _check_register(register: Register, settings: Settings, as_of: date, present: list, advance) -> CheckResult:
     raw = register.raw
-    typed, blank, unparsed = {}, {}, {}
-    markers: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # field → (positions, values) of Excel errors / unsaved formulas
-    for f in present:
-        typed[f.name], blank[f.name], unparsed[f.name], markers[f.name] = _parse(f, raw[f.name], settings.choices.get(f.name))
-        advance(1)
     index = raw.index
+    typed, blank, unparsed = {}, {}, {}
+    errors: dict[str, pd.Series] = {}  # column → where it holds an Excel error (DQ007) ...
+    formulas: dict[str, pd.Series] = {}  # ... or a formula never calculated (DQ008)
+    for f in present:
+        typed[f.name], blank[f.name], unparsed[f.name], (where, found) = _parse(f, raw[f.name], settings.choices.get(f.name))
+        _markers(f.name, index, where, found, errors, formulas)
+        advance(1)
     table = pd.DataFrame(typed, index=index)
-    blank_df = pd.DataFrame(blank, index=index, dtype=bool)
-    unparsed_df = pd.DataFrame(unparsed, index=index, dtype=bool)
+    facts = Facts(pd.DataFrame(blank, index=index, dtype=bool), pd.DataFrame(unparsed, index=index, dtype=bool), errors, formulas)
+    unknown = {unknown_key(col): col for col in sorted({**register.unknown, **register.duplicate_columns})}
+    by_position = {col: key for key, col in unknown.items()}
+    other: dict[int, list[tuple[int, object]]] = {}
+    for (row, col), v in register.other_cells.items():
+        other.setdefault(col, []).append((row, v))
+    for col, cells in other.items():
+        rows, found = zip(*cells, strict=True)
+        _markers(by_position[col], index, index.get_indexer(list(rows)), list(found), errors, formulas)
 
     for name, claimed in benefit_claims(table).items():
         table[f"claimed:{name}"] = claimed
     add_scores(table, settings)
 
-    findings: list[Finding] = []
-    make = _FindingMaker(register, table)
-    row_numbers = index.to_numpy()
     names = {f.name for f in present}
-
-    # DQ001 / DQ009: the columns themselves
-    rated = "risk_rating" in names  # a register rating risk in one word needs no likelihood or impact column
-    for f in all_fields():
-        if rated and f.name in RATED_INSTEAD:
-            continue
-        if (f.required or f.name in COLUMN_REQUIRED) and f.name not in names:
-            findings.append(make.sheet_level("DQ001", f.name, register.header_row, 1,
-                                             f"Required column missing: no column for {f.header} (or one of its other names); add it to the register."))
-    for col, text in {**register.unknown, **register.duplicate_columns}.items():
-        if col in register.duplicate_columns:
-            message = f"Column '{text}' repeats a column already read as {_field_of(register, text)}: only the first is checked."
-        elif col in register.suggestions:
-            message = _suggestion_message(text, register.suggestions[col])
-        elif text:
-            message = f"Column '{text}' is not a register field and is not checked (add an alias in partnership-xl.toml if it should be)."
-        else:
-            message = "Column with no heading holds data that is not checked: give it a heading."
-        findings.append(make.sheet_level("DQ009", "", register.header_row, col, message))
-
-    # DQ002-DQ006: the column schema (pandera)
-    if len(index):
-        frame = validation_frame(table, blank_df, unparsed_df, present)
-        failures = run_schema(frame, present, settings.risk_scale)
-        if failures:
-            position = dict(zip(row_numbers.tolist(), range(len(index)), strict=True))
-            values = {}
-            for code, row, field in failures:
-                if field not in values:
-                    values[field] = raw[field].to_numpy(dtype=object)
-                findings.append(make.at(code, row, field, _schema_message(code, field, values[field][position[row]], settings.risk_scale)))
-
-    # DQ007 / DQ008: Excel errors and unsaved formulas, in any column of the table
-    by_col = {col: f for f, col in register.columns.items()}
-    cells = dict(register.other_cells)
-    for f in present:
-        where, found = markers[f.name]
-        for row, v in zip(row_numbers[where].tolist(), found, strict=True):
-            cells[(int(row), register.columns[f.name])] = v
-    for (row, col), v in sorted(cells.items()):
-        field = by_col.get(col, "")
-        if isinstance(v, ExcelError):
-            findings.append(make.cell("DQ007", row, col, field, f"Excel error value {v} in this cell: fix the formula or the value."))
-        else:
-            findings.append(make.cell("DQ008", row, col, field, "Formula has no saved result: open the workbook in Excel, let it recalculate and save it."))
-
-    # The policy rules
     not_checked: dict[str, str] = {}
-    ctx = Context(table=table, blank=blank_df, settings=settings, as_of=pd.Timestamp(as_of))
+    runnable = {}
     for code, func in RULES.items():
-        advance(1)
         missing = missing_columns(func, names)
         if missing:
             not_checked[code] = "no column for " + ", ".join(_headers_in(m) for m in missing)
-            continue
-        if not len(index):
-            continue
-        hit = func(ctx)
-        rows = hit.mask[hit.mask].index
-        if not len(rows):
-            continue
-        # Whole columns at once: the rows that fire, with their field and message (one or one per row).
-        n = len(rows)
-        fields = hit.field.loc[rows].tolist() if isinstance(hit.field, pd.Series) else [hit.field] * n
-        messages = hit.message.loc[rows].tolist() if isinstance(hit.message, pd.Series) else [hit.message] * n
-        at = make.at
-        findings.extend(at(code, int(row), field, str(message)) for row, field, message in zip(rows.tolist(), fields, messages, strict=True))
+        else:
+            runnable[code] = func
+    ctx = Context(table=table, blank=facts.blank, settings=settings, as_of=pd.Timestamp(as_of))
+    rules = RuleRun(ctx, runnable) if len(index) else None
 
+    # One lazy validation: the schema's column checks and every rule the register can run (schema.py)
+    schema = build_schema(present, list(unknown), facts, rules, settings.risk_scale)
+    failures = run_schema(validation_frame(table, present, list(unknown)), schema)
+    advance(len(RULES))
+
+    findings = _findings(register, table, failures, unknown, rules, settings)
     table["approval"] = approval_state(ctx)  # §6 approval as recorded, for the reports (its breaches are findings)
     table["review_due"] = review_due(ctx)  # the next review date, for the reminders
     findings.sort(key=sort_key)
     scores = _scores(table, findings, index)
     return CheckResult(register=register, settings=settings, as_of=as_of, table=table,
                        scores=scores, findings=findings, not_checked=not_checked)
+
+
+def _markers(key: str, index: pd.Index, where: np.ndarray, found, errors: dict, formulas: dict) -> None:
+    """Record where column ``key`` holds Excel errors and unsaved formulas (positions ``where``), as masks."""
+    if not len(where):
+        return
+    is_error = np.fromiter((isinstance(v, ExcelError) for v in found), dtype=bool, count=len(where))
+    for masks, picked in ((errors, where[is_error]), (formulas, where[~is_error])):
+        if len(picked):
+            mask = np.zeros(len(index), dtype=bool)
+            mask[picked] = True
+            masks[key] = pd.Series(mask, index=index)
+
+
+def _findings(register: Register, table: pd.DataFrame, failures: list, unknown: dict[str, int], rules, settings: Settings) -> list[Finding]:
+    """The schema's failure cases as Findings: code, cell, field and the officer's message.
+
+    A failure with no row is about a column as a whole (a required column missing, a heading that
+    names no field) and sits on the header row; one in an unknown column sits on its exact cell.
+    The message is the rule's own, or data_quality's for a DQ code.
+    """
+    make = _FindingMaker(register, table)
+    raw = register.raw
+    position = {row: i for i, row in enumerate(raw.index.tolist())}
+    values: dict[str, np.ndarray] = {}
+    messages: dict[str, dict[int, str] | str] = {}
+    findings: list[Finding] = []
+    order = {f.name: i for i, f in enumerate(all_fields())}  # several missing columns on the one header cell: in template order
+    for fail in sorted(failures, key=lambda fail: order.get(fail.column, -1) if fail.row is None else -1):
+        code, row, column = fail.code, fail.row, fail.column
+        col = unknown.get(column)
+        if code in rules_run(rules):  # a policy rule: its message, one text or one per row
+            if code not in messages:
+                hit = rules.hit(code)
+                messages[code] = hit.message[hit.mask].to_dict() if isinstance(hit.message, pd.Series) else hit.message
+            text = messages[code]
+            findings.append(make.at(code, row, column, str(text if isinstance(text, str) else text[row])))
+        elif row is None:  # the column as a whole, on the header row
+            field = "" if col else column
+            findings.append(make.sheet_level(code, field, register.header_row, col or 1, column_message(code, register, field or col)))
+        elif col:  # a cell of a column that is not a field
+            findings.append(make.cell(code, row, col, "", cell_message(code, None, register.other_cells.get((row, col)), settings.risk_scale)))
+        else:
+            if column not in values:
+                values[column] = raw[column].to_numpy(dtype=object)
+            findings.append(make.at(code, row, column, cell_message(code, column, values[column][position[row]], settings.risk_scale)))
+    return findings
+
+
+def rules_run(rules) -> dict:
+    """The rules the schema ran (none for a register with no rows)."""
+    return rules.rules if rules is not None else {}
 
 
 _type_of = np.frompyfunc(type, 1, 1)
@@ -194,49 +202,6 @@ def _headers_in(text: str) -> str:
     """Field names in a rule's needs as the template headers: "Risk likelihood (1-5) and ... or Risk rating"."""
     known = fields_by_name()
     return re.sub(r"[a-z_]+", lambda m: known[m.group()].header if m.group() in known else m.group(), text)
-
-
-def _field_of(register: Register, text: str) -> str:
-    from .fields import alias_index, header_key
-
-    field = alias_index().get(header_key(text), "")
-    return fields_by_name()[field].header if field in fields_by_name() else "another column"
-
-
-def _suggestion_message(text: str, suggestion) -> str:
-    """DQ009 for a heading that looks like a field: name the field and the [aliases] line that maps it."""
-    from .suggest import alias_line
-
-    return (f"Column '{text}' is not a register field and is not checked; it looks like {suggestion.header} "
-            f"({suggestion.field}): to check it as that, add this line under [aliases] in partnership-xl.toml: "
-            f"{alias_line(text, suggestion.field)}")
-
-
-def _schema_message(code: str, field: str, value: object, risk_scale: int = 5) -> str:
-    f = fields_by_name()[field]
-    # as the officer sees it: 17 not 17.0, TRUE not True, 26/02/2015 not 2015-02-26 00:00:00
-    text = str(value).upper() if isinstance(value, bool) else parse_text(value)
-    shown = (text if isinstance(text, str) else str(value)).strip()
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    if code == "DQ002":
-        return f"Required value missing: {f.header} is blank."
-    if code == "DQ003":
-        return f"Not a date: '{shown}' in {f.header}; enter a date such as 26/02/2025."
-    if code == "DQ004":
-        if f.kind == "score":
-            return f"Not a number from 1 to {risk_scale}: '{shown}' in {f.header.replace('(1-5)', f'(1-{risk_scale})')}."
-        return f"Not an amount of money: '{shown}' in {f.header}; enter pounds a year such as 5000 (0 for none)."
-    if code == "DQ005":
-        if f.kind == "yesno":
-            return f"Not Yes or No: '{shown}' in {f.header}."
-        if f.kind == "email":
-            return f"Not an e-mail address: '{shown}' in {f.header}; enter an address such as j.smith@harborough.gov.uk."
-        allowed = "; ".join(f.choices)
-        return f"Not an allowed value: '{shown}' in {f.header}; use one of: {allowed}."
-    if code == "DQ006":
-        return f"Duplicate reference: '{shown}' is used by more than one partnership."
-    return CATALOGUE[code].finding
 
 
 class _FindingMaker:

@@ -22,11 +22,6 @@ BENEFIT_FIELDS = {
     "benefit_risk": "Risk mitigation",
 }
 
-#: Fields whose missing column is DQ001 even though a blank value is another rule's to report.
-COLUMN_REQUIRED = ("partners", "lead_officer", "risk_likelihood", "risk_impact", "last_review")
-#: Columns a one-word Risk rating column stands in for (no DQ001 without them when it is there).
-RATED_INSTEAD = ("risk_likelihood", "risk_impact")
-
 
 @dataclass(frozen=True)
 class Field:
@@ -39,6 +34,14 @@ class Field:
     unique: bool = False
     aliases: tuple[str, ...] = ()
     help: str = ""
+    #: DQ001 when the register has no column for it, though a blank cell is a rule's to report.
+    column_required: bool = False
+    #: The field whose column stands in for this one (no DQ001 then): risk_rating for likelihood and impact.
+    unless_column: str = ""
+
+    def needs_column(self, present: set[str] | frozenset[str]) -> bool:
+        """True when a register with columns ``present`` must have this field's column (DQ001 without it)."""
+        return (self.required or self.column_required) and not (self.unless_column and self.unless_column in present)
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -97,9 +100,21 @@ def all_fields() -> tuple[Field, ...]:
             unique=d.get("unique", False),
             aliases=tuple(d.get("aliases", ())),
             help=d.get("help", ""),
+            column_required=d.get("column_required", False),
+            unless_column=d.get("unless_column", ""),
         )
         for d in _raw()["fields"]
     )
+
+
+def column_required() -> tuple[str, ...]:
+    """Fields whose missing column is DQ001 even though a blank value is another rule's to report."""
+    return tuple(f.name for f in all_fields() if f.column_required)
+
+
+def schema_checks() -> dict:
+    """What the column schema checks, by code (``schemas/register.json``'s ``checks``)."""
+    return _raw()["checks"]
 
 
 @cache

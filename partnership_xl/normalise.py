@@ -1,10 +1,10 @@
 """Officers' values → typed values (SPEC §2.1): UK dates, money, yes/no, choices.
 
 Each parser takes one cell value as read and returns the typed value, or ``BLANK`` when the
-cell is empty, or ``UNPARSED`` when it holds something that does not parse — which becomes a
-DQ003/DQ004/DQ005 finding on its cell, never a crash and never a silent blank. Excel errors and
-unsaved formulas (``reader.ExcelError``/``NoCachedValue``) are neither: their own findings
-(DQ007/DQ008) report them, and their value counts as unknown.
+cell is empty, or ``UNPARSED`` when it holds something that does not parse — which the schema
+reports on its cell (``schemas/register.json``'s ``not_parsed``), never a crash and never a silent
+blank. Excel errors and unsaved formulas (``reader.ExcelError``/``NoCachedValue``) are neither: the
+schema reports them too, and their value counts as unknown. This module decides no finding.
 """
 
 from __future__ import annotations
@@ -36,9 +36,6 @@ UNPARSED = _Marker("UNPARSED")
 UNKNOWN = _Marker("UNKNOWN")
 
 #: Which finding an unparsed value of each kind gives.
-UNPARSED_CODE = {"date": "DQ003", "money": "DQ004", "score": "DQ004", "choice": "DQ005", "yesno": "DQ005", "benefits": "DQ005",
-                 "email": "DQ005"}
-
 YES = frozenset({"y", "yes", "true", "1", "x", "✓", "✔", "☑", "✅", "yes✓", "tick"})
 NO = frozenset({"n", "no", "false", "0", "-", "–", "—", "✗", "✘", "×", "☐"})
 

@@ -23,7 +23,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_range_abs
 
 from .config import Settings
-from .fields import BENEFIT_FIELDS, COLUMN_REQUIRED, Field, all_fields
+from .fields import BENEFIT_FIELDS, Field, all_fields
 from .findings import CATALOGUE
 
 REGISTER_SHEET = "Partnership Register"
@@ -95,7 +95,7 @@ def required_text(field: Field) -> str:
     """The Guidance sheet's "Required?" entry for a field."""
     if field.required:
         return "Yes"
-    if field.name in COLUMN_REQUIRED:
+    if field.column_required:
         return "Column must be there; a blank is its rule's finding"
     return "No"
 

@@ -28,7 +28,6 @@ from partnership_xl.normalise import (
     BLANK,
     UNKNOWN,
     UNPARSED,
-    UNPARSED_CODE,
     parse_benefits,
     parse_choice,
     parse_column,
@@ -39,6 +38,7 @@ from partnership_xl.normalise import (
     parse_yesno,
 )
 from partnership_xl.reader import EXCEL_ERRORS, NO_CACHED_VALUE, ExcelError
+from partnership_xl.schema import NOT_PARSED as UNPARSED_CODE
 from partnership_xl.schemafiles import load_schema
 from partnership_xl.workbook.sheet import column_letters as column_letter
 

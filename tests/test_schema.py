@@ -127,3 +127,81 @@ def test_data_quality_findings_cite_the_register_clause(run):
     by_code = {d["code"]: d["policy"] for d in result.as_json()["findings"]}
     assert by_code["DQ003"] == "§5" and by_code["DQ006"] == "§5"
     assert by_code["PP204"] == "§2"
+
+
+# --- The schema is the engine: one lazy pandera validation yields every failure as (code, row, column) ---
+
+from datetime import date as _date  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from partnership_xl.config import Settings  # noqa: E402
+from partnership_xl.fields import all_fields, fields_by_name  # noqa: E402
+from partnership_xl.rules import RULES, Context, Hit, targets  # noqa: E402
+from partnership_xl.schema import Facts, Failure, RuleRun, build_schema, run_schema, unknown_key, validation_frame  # noqa: E402
+
+
+def _facts(index, blank=None, unparsed=None, **extra):
+    return Facts(pd.DataFrame(blank or {}, index=index, dtype=bool), pd.DataFrame(unparsed or {}, index=index, dtype=bool), **extra)
+
+
+def test_one_validation_yields_column_cell_and_rule_failures_by_code():
+    index = pd.Index([5, 6, 7], name="row")
+    f = fields_by_name()
+    present = [f["ref"], f["last_review"]]
+    table = pd.DataFrame({"ref": ["P1", "p1", "P2"], "last_review": pd.to_datetime(["2020-01-01", "2026-01-01", None])}, index=index)
+    facts = _facts(index, blank={"ref": [False, False, False], "last_review": [False, False, True]},
+                   unparsed={"ref": [False] * 3, "last_review": [False, False, True]},
+                   errors={unknown_key(9): pd.Series([False, True, False], index=index)})
+    ctx = Context(table=table, blank=facts.blank, settings=Settings(), as_of=pd.Timestamp("2026-11-25"))
+    rules = RuleRun(ctx, {"PP501": RULES["PP501"]})
+    schema = build_schema(present, [unknown_key(9)], facts, rules)
+    got = run_schema(validation_frame(table, present, [unknown_key(9)]), schema)
+    assert set(got) == {
+        Failure("DQ006", 5, "ref"), Failure("DQ006", 6, "ref"),  # P1 and p1: case ignored
+        Failure("DQ003", 7, "last_review"),
+        Failure("PP501", 5, "last_review"),
+        Failure("DQ009", None, "#9"), Failure("DQ007", 6, "#9"),
+        # the register's missing required columns, by pandera's own presence check
+        *(Failure("DQ001", None, g.name) for g in all_fields() if g.name not in ("ref", "last_review") and g.needs_column({"ref", "last_review"})),
+    }
+
+
+def test_every_check_in_the_schema_is_named_by_a_catalogue_code():
+    from partnership_xl.findings import CATALOGUE
+
+    index = pd.Index([2], name="row")
+    present = list(all_fields())
+    facts = _facts(index, blank={g.name: [True] for g in present}, unparsed={g.name: [True] for g in present})
+    schema = build_schema(present, [unknown_key(60)], facts, None)
+    names = {c.name for col in schema.columns.values() for c in col.checks}
+    assert names and names <= set(CATALOGUE)
+
+
+def test_a_rule_is_a_check_on_each_column_it_points_at():
+    index = pd.Index([2], name="row")
+    present = list(all_fields())
+    facts = _facts(index, blank={g.name: [False] for g in present}, unparsed={g.name: [False] for g in present})
+    ctx = Context(table=pd.DataFrame(index=index), blank=facts.blank, settings=Settings(), as_of=pd.Timestamp("2026-11-25"))
+    schema = build_schema(present, [], facts, RuleRun(ctx, dict(RULES)))
+    for code, func in RULES.items():
+        on = {name for name, col in schema.columns.items() if any(c.name == code for c in col.checks)}
+        assert on == set(targets(func)), code
+
+
+def test_every_rule_declares_the_register_fields_it_points_at():
+    known = {g.name for g in all_fields()}
+    for code, func in RULES.items():
+        assert targets(func) and set(targets(func)) <= known, code
+
+
+def test_a_rule_pointing_where_it_did_not_declare_is_a_programming_error_not_a_lost_finding():
+    index = pd.Index([2, 3], name="row")
+
+    def stray(ctx):
+        return Hit(pd.Series([True, False], index=index), "notes", "x")
+
+    stray.points_at = ("last_review",)
+    ctx = Context(table=pd.DataFrame(index=index), blank=pd.DataFrame(index=index), settings=Settings(), as_of=pd.Timestamp(_date(2026, 11, 25)))
+    with pytest.raises(RuntimeError, match="PP999 pointed at \\['notes'\\]"):
+        RuleRun(ctx, {"PP999": stray}).hit("PP999")

@@ -1,15 +1,18 @@
 """The rule registry: every catalogue code that a rule function checks, listed explicitly.
 
 One module per policy section; each rule's docstring is its user text (what it means, a firing
-and a passing example), which ``partnership-xl rules --verbose`` prints. DQ001–DQ009 are found by
-the reader and the column schema (``schema.py``); their user text is in ``data_quality.py``.
-Together the two lists are the catalogue (``findings.CATALOGUE``), code for code.
+and a passing example), which ``partnership-xl rules --verbose`` prints, and its decorators say
+which columns it needs (``@needs``) and whose cell its finding points at (``@points_at``).
+``schema.py`` runs every rule here as a pandera check named by its code, on each column it points
+at, in the same lazy validation as the column checks DQ001–DQ009 (``schemas/register.json``'s
+``checks``; their user text is in ``data_quality.py``). Together the two lists are the catalogue
+(``findings.CATALOGUE``), code for code.
 """
 
 from __future__ import annotations
 
 from . import benefits, context, definition, entry, exit, governance, management, review
-from .base import Context, Hit, RuleFunc
+from .base import Context, Hit, RuleFunc, targets
 from .data_quality import DATA_QUALITY
 from .entry import approval_state
 from .review import review_due
@@ -66,4 +69,4 @@ def missing_columns(func: RuleFunc, present: set[str]) -> list[str]:
     return missing
 
 
-__all__ = ["RULES", "DATA_QUALITY", "approval_state", "review_due", "Context", "Hit", "missing_columns", "rule_doc"]
+__all__ = ["RULES", "DATA_QUALITY", "approval_state", "review_due", "Context", "Hit", "missing_columns", "rule_doc", "targets"]

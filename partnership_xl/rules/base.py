@@ -81,6 +81,21 @@ class Hit:
 RuleFunc = Callable[[Context], Hit]
 
 
+def points_at(*fields: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Declare the columns whose cell a rule's finding can point at (the schema puts its check on each)."""
+
+    def mark(func: RuleFunc) -> RuleFunc:
+        func.points_at = fields  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def targets(func: RuleFunc) -> tuple[str, ...]:
+    """The columns a rule's finding can point at (its ``@points_at``)."""
+    return getattr(func, "points_at", ())
+
+
 def needs(*fields: str) -> Callable[[RuleFunc], RuleFunc]:
     """Declare the columns a rule cannot run without; without them it is listed as not checked."""
 

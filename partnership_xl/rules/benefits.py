@@ -7,7 +7,7 @@ claimed benefit needs describing, so it can be measured (PP302).
 from __future__ import annotations
 
 from ..fields import BENEFIT_FIELDS
-from .base import Context, Hit, needs, needs_any
+from .base import Context, Hit, needs, needs_any, points_at
 
 
 def _claimed_any(ctx: Context):
@@ -20,6 +20,7 @@ def _benefit_cell(ctx: Context) -> str:
     return next(f for f in BENEFIT_FIELDS if ctx.has(f))
 
 
+@points_at("benefits", "benefit_funding", "benefit_savings", "benefit_quality", "benefit_speed", "benefit_risk")
 @needs_any("benefits", *BENEFIT_FIELDS)
 def pp301(ctx: Context) -> Hit:
     """No benefit recorded: none of the five benefit categories is claimed.
@@ -31,6 +32,7 @@ def pp301(ctx: Context) -> Hit:
     return Hit(mask, _benefit_cell(ctx), "No benefit recorded: claim at least one of the five benefits of policy §3 (funding, savings, quality, speed, risk mitigation).")
 
 
+@points_at("benefit_detail")
 @needs_any("benefits", *BENEFIT_FIELDS)
 @needs("benefit_detail")
 def pp302(ctx: Context) -> Hit:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .base import Context, Hit, needs
+from .base import Context, Hit, needs, points_at
 
 
+@points_at("priority")
 @needs("priority")
 def pp401(ctx: Context) -> Hit:
     """Not linked to a council priority (only when the register has a priority column).

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 from ..fields import choice_key
-from .base import Context, Hit, map_distinct, needs
+from .base import Context, Hit, map_distinct, needs, points_at
 
 
+@points_at("arrangement")
 @needs("arrangement")
 def pp201(ctx: Context) -> Hit:
     """Officer network, forum or consultation group: not a partnership (policy §2).
@@ -25,6 +26,7 @@ def pp201(ctx: Context) -> Hit:
     return Hit(mask, "arrangement", "Arrangement is " + a[mask].astype(str) + ": an officer network, forum or consultation group is not a partnership.")
 
 
+@points_at("arrangement")
 @needs("arrangement")
 def pp202(ctx: Context) -> Hit:
     """Contractual or outsourced arrangement: not a partnership (policy §2).
@@ -36,6 +38,7 @@ def pp202(ctx: Context) -> Hit:
     return Hit(mask, "arrangement", "Contractual or outsourced arrangement: not a partnership; manage it as a contract instead.")
 
 
+@points_at("arrangement")
 @needs("arrangement")
 def pp203(ctx: Context) -> Hit:
     """External or governing body: not a partnership (policy §2).
@@ -95,6 +98,7 @@ def _names_nobody(text: object) -> bool:
     return keys is not None and not keys
 
 
+@points_at("partners")
 @needs("partners")
 def pp204(ctx: Context) -> Hit:
     """No independent partner organisation: partners blank (or "-", "none"), or naming only the council itself

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import RISK_ASSESSED, Context, Hit, money, needs, needs_one_of
+from .base import RISK_ASSESSED, Context, Hit, money, needs, needs_one_of, points_at
 
 
+@points_at("risk_likelihood", "risk_impact", "risk_rating")
 @needs_one_of(*RISK_ASSESSED)
 @needs("status")
 def pp601(ctx: Context) -> Hit:
@@ -40,6 +41,7 @@ def _unbudgeted(ctx: Context):
     return ~ctx.col("budgeted").fillna(False).astype(bool)
 
 
+@points_at("approved_by")
 @needs("direct_contribution", "budgeted", "approved_by")
 def pp602(ctx: Context) -> Hit:
     """Unbudgeted contribution without approval: direct contribution > 0, not in existing budget (No or blank),
@@ -55,6 +57,7 @@ def pp602(ctx: Context) -> Hit:
     return Hit(mask, "approved_by", "Unbudgeted contribution of " + amount[mask].astype(object).map(money) + " a year without approval: it needs the Executive or the Portfolio Holder.")
 
 
+@points_at("approved_by")
 @needs("direct_contribution", "budgeted", "approved_by")
 def pp603(ctx: Context) -> Hit:
     """Approved at the wrong level: an unbudgeted contribution of at least executive_threshold (£10,000) approved by

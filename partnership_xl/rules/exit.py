@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import Context, Hit, needs, needs_any
+from .base import Context, Hit, needs, needs_any, points_at
 
 RUNNING = ("Proposed", "Active", "Under review")
 LEAVING = ("Exiting", "Closed")
 
 
+@points_at("end_date")
 @needs("end_date", "status")
 def pp901(ctx: Context) -> Hit:
     """Past its end date but still running: end date before the as-of date and status Proposed, Active or Under
@@ -24,6 +25,7 @@ def pp901(ctx: Context) -> Hit:
     return Hit(mask, "end_date", "Past its end date (" + ctx.date_text("end_date", mask) + ") but still " + ctx.col("status")[mask].astype(str) + ": extend it or record the exit.")
 
 
+@points_at("exit_strategy")
 @needs("status", "exit_strategy")
 def pp902(ctx: Context) -> Hit:
     """Exit without an exit strategy: status Exiting or Closed and exit strategy blank.
@@ -35,6 +37,7 @@ def pp902(ctx: Context) -> Hit:
     return Hit(mask, "exit_strategy", ctx.col("status")[mask].astype(str) + " without an exit strategy: a proportionate exit strategy should be completed.")
 
 
+@points_at("controls")
 @needs("status", "exit_strategy", "controls")
 def pp903(ctx: Context) -> Hit:
     """Exit strategy without risks and control measures: status Exiting or Closed, an exit strategy given, control
@@ -47,6 +50,7 @@ def pp903(ctx: Context) -> Hit:
     return Hit(mask, "controls", "Exit strategy without control measures: record the risks of leaving and how they are mitigated.")
 
 
+@points_at("exit_decided_by")
 @needs("status", "exit_decided_by")
 def pp904(ctx: Context) -> Hit:
     """Exit not decided by CMT, Executive or Council: status Exiting or Closed and exit decided by blank.
@@ -58,6 +62,7 @@ def pp904(ctx: Context) -> Hit:
     return Hit(mask, "exit_decided_by", "Exit not decided by CMT, Executive or Council: record who decided to withdraw.")
 
 
+@points_at("exit_reason")
 @needs("status", "exit_reason")
 def pp905(ctx: Context) -> Hit:
     """Exit reason missing: status Exiting or Closed and exit reason blank.
@@ -69,6 +74,7 @@ def pp905(ctx: Context) -> Hit:
     return Hit(mask, "exit_reason", "Exit reason missing: record why the council is leaving.")
 
 
+@points_at("funding_ends")
 @needs_any("benefit_funding", "benefits")
 @needs("funding_ends", "status")
 def pp906(ctx: Context) -> Hit:
@@ -81,6 +87,7 @@ def pp906(ctx: Context) -> Hit:
     return Hit(mask, "funding_ends", "External funding ended " + ctx.date_text("funding_ends", mask) + ": review whether the partnership should continue.")
 
 
+@points_at("end_date")
 @needs("end_date", "exit_strategy")
 def pp907(ctx: Context) -> Hit:
     """Ends soon with no exit strategy: end date within due_soon_days (60) after the as-of date and exit strategy
@@ -95,6 +102,7 @@ def pp907(ctx: Context) -> Hit:
     return Hit(mask, "end_date", "Ends " + ctx.date_text("end_date", mask) + " with no exit strategy: plan the exit or the extension.")
 
 
+@points_at("end_date")
 @needs("start_date", "end_date")
 def dq010(ctx: Context) -> Hit:
     """End date before start date.

@@ -5,9 +5,10 @@ governance assurance rating of Limited or none is followed up (PP703).
 
 from __future__ import annotations
 
-from .base import RISK_ASSESSED, Context, Hit, needs, needs_one_of
+from .base import RISK_ASSESSED, Context, Hit, needs, needs_one_of, points_at
 
 
+@points_at("governance")
 @needs("governance")
 def pp701(ctx: Context) -> Hit:
     """Significant partnership without governance arrangements: significant (a contribution of at least
@@ -21,6 +22,7 @@ def pp701(ctx: Context) -> Hit:
     return Hit(mask, "governance", "Significant partnership (" + ctx.table.loc[mask, "significant_why"] + ") without governance arrangements: record its terms of reference or governing document.")
 
 
+@points_at("controls")
 @needs_one_of(*RISK_ASSESSED)
 @needs("controls")
 def pp702(ctx: Context) -> Hit:
@@ -33,6 +35,7 @@ def pp702(ctx: Context) -> Hit:
     return Hit(mask, "controls", "High risk (" + ctx.risk_text(mask) + ") without control measures: record how the risk is controlled.")
 
 
+@points_at("assurance")
 @needs("assurance")
 def pp703(ctx: Context) -> Hit:
     """Governance assurance Limited or none (status not Closed).

@@ -4,9 +4,10 @@ and high risks go to the Executive's quarterly update (PP802).
 
 from __future__ import annotations
 
-from .base import RISK_ASSESSED, Context, Hit, needs, needs_one_of
+from .base import RISK_ASSESSED, Context, Hit, needs, needs_one_of, points_at
 
 
+@points_at("lead_officer")
 @needs("lead_officer")
 def pp801(ctx: Context) -> Hit:
     """No council representative: lead officer blank.
@@ -17,6 +18,7 @@ def pp801(ctx: Context) -> Hit:
     return Hit(ctx.is_blank("lead_officer"), "lead_officer", "No council representative: name the lead officer who represents the council.")
 
 
+@points_at("risk_rating", "risk_likelihood")
 @needs_one_of(*RISK_ASSESSED)
 def pp802(ctx: Context) -> Hit:
     """High risk (scored, or rated High in one word): for the Executive's quarterly update.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import Context, Hit, needs
+from .base import Context, Hit, needs, points_at
 
 
 def _interval(ctx: Context) -> pd.DateOffset:
@@ -28,6 +28,7 @@ def _reassessment_overdue(ctx: Context) -> pd.Series:
     return ctx.weak_assurance() & (ctx.col("last_review") < ctx.as_of - _weak_interval(ctx)).fillna(False).astype(bool)
 
 
+@points_at("last_review")
 @needs("last_review")
 def pp501(ctx: Context) -> Hit:
     """Annual review overdue: last reviewed longer ago than review_interval_months (12) before the as-of date.
@@ -41,6 +42,7 @@ def pp501(ctx: Context) -> Hit:
     return Hit(mask, "last_review", "Annual review overdue: last reviewed " + ctx.date_text("last_review", mask) + ", due by " + due + ".")
 
 
+@points_at("last_review")
 @needs("assurance", "last_review")
 def pp504(ctx: Context) -> Hit:
     """Limited assurance: six-monthly reassessment overdue (weak_review_months; PP501 is then not also reported).
@@ -55,6 +57,7 @@ def pp504(ctx: Context) -> Hit:
                + ctx.date_text("last_review", mask) + ", due by " + due + ".")
 
 
+@points_at("last_review")
 @needs("last_review", "status")
 def pp502(ctx: Context) -> Hit:
     """Never reviewed: no last review date and the partnership is neither Proposed nor Closed.
@@ -66,6 +69,7 @@ def pp502(ctx: Context) -> Hit:
     return Hit(mask, "last_review", "Never reviewed: no last review date recorded; review it against the policy.")
 
 
+@points_at("next_review", "last_review")
 @needs("last_review")
 def pp503(ctx: Context) -> Hit:
     """Review due soon: due (next_review, else last_review + review_interval_months) within due_soon_days (60) after
@@ -95,6 +99,7 @@ def review_due(ctx: Context) -> pd.Series:
     return planned.where(planned.notna(), pd.to_datetime(ctx.col("last_review"), errors="coerce") + _interval(ctx))
 
 
+@points_at("last_review")
 @needs("last_review")
 def dq011(ctx: Context) -> Hit:
     """Review date in the future: last reviewed after the as-of date.
