@@ -1,4 +1,4 @@
-"""The rule registry: every catalogue code that a rule function checks, listed explicitly.
+"""The rule registry: every catalogue code that a rule function checks, collected from the policy sections.
 
 One module per policy section; each rule's docstring is its user text (what it means, a firing
 and a passing example), which ``partnership-xl rules --verbose`` prints, and its decorators say
@@ -11,48 +11,32 @@ at, in the same lazy validation as the column checks DQ001–DQ009 (``schemas/re
 
 from __future__ import annotations
 
+import inspect
+import re
+
 from . import benefits, context, definition, entry, exit, governance, management, review
 from .base import Context, Hit, RuleFunc, targets
 from .data_quality import DATA_QUALITY
 from .entry import approval_state
 from .review import review_due
 
-RULES: dict[str, RuleFunc] = {
-    "PP201": definition.pp201,
-    "PP202": definition.pp202,
-    "PP203": definition.pp203,
-    "PP204": definition.pp204,
-    "PP301": benefits.pp301,
-    "PP302": benefits.pp302,
-    "PP401": context.pp401,
-    "PP501": review.pp501,
-    "PP502": review.pp502,
-    "PP504": review.pp504,
-    "PP503": review.pp503,
-    "PP601": entry.pp601,
-    "PP602": entry.pp602,
-    "PP603": entry.pp603,
-    "PP701": governance.pp701,
-    "PP702": governance.pp702,
-    "PP703": governance.pp703,
-    "PP801": management.pp801,
-    "PP802": management.pp802,
-    "PP901": exit.pp901,
-    "PP902": exit.pp902,
-    "PP903": exit.pp903,
-    "PP904": exit.pp904,
-    "PP905": exit.pp905,
-    "PP906": exit.pp906,
-    "PP907": exit.pp907,
-    "DQ010": exit.dq010,
-    "DQ011": review.dq011,
-}
+_CODE = re.compile(r"(pp|dq)\d{3}")
+#: The policy sections' modules, in the policy's order.
+SECTIONS = (definition, benefits, context, review, entry, governance, management, exit)
+
+
+def _collect() -> dict[str, RuleFunc]:
+    """Every rule function of the sections (named by its code: ``ppNNN`` is PPNNN), policy rules first."""
+    found = [(name.upper(), func) for module in SECTIONS for name, func in vars(module).items() if _CODE.fullmatch(name)]
+    return dict(sorted(found, key=lambda item: (item[0].startswith("DQ"), item[0] if item[0].startswith("DQ") else "")))
+
+
+#: Code → rule function: what ``schema.py`` runs, and with DATA_QUALITY the catalogue, code for code.
+RULES: dict[str, RuleFunc] = _collect()
 
 
 def rule_doc(code: str) -> str:
     """The user text of a code: its rule function's docstring, or the data-quality text (KeyError for no such code)."""
-    import inspect
-
     text = RULES[code].__doc__ if code in RULES else DATA_QUALITY[code]
     return inspect.cleandoc(text or "")
 
