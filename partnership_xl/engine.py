@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import groupby
 from pathlib import Path
 
 import numpy as np
@@ -126,27 +127,31 @@ def _findings(register: Register, table: pd.DataFrame, failures: list, unknown: 
     raw = register.raw
     position = {row: i for i, row in enumerate(raw.index.tolist())}
     values: dict[str, np.ndarray] = {}
-    messages: dict[str, dict[int, str] | str] = {}
     findings: list[Finding] = []
     order = {f.name: i for i, f in enumerate(all_fields())}  # several missing columns on the one header cell: in template order
-    for fail in sorted(failures, key=lambda fail: order.get(fail.column, -1) if fail.row is None else -1):
-        code, row, column = fail.code, fail.row, fail.column
+    ran = rules_run(rules)
+    ordered = sorted(failures, key=lambda fail: order.get(fail.column, -1) if fail.row is None else -1)
+    for (code, column), group in groupby(ordered, key=lambda fail: (fail.code, fail.column)):
+        rows = [fail.row for fail in group]
         col = unknown.get(column)
-        if code in rules_run(rules):  # a policy rule: its message, one text or one per row
-            if code not in messages:
-                hit = rules.hit(code)
-                messages[code] = hit.message[hit.mask].to_dict() if isinstance(hit.message, pd.Series) else hit.message
-            text = messages[code]
-            findings.append(make.at(code, row, column, str(text if isinstance(text, str) else text[row])))
-        elif row is None:  # the column as a whole, on the header row
+        if code in ran:  # a policy rule: its message, one text or one per row (all its rows at once)
+            hit = rules.hit(code)
+            if isinstance(hit.message, pd.Series):
+                text = hit.message.reindex(rows).tolist()
+            else:
+                text = [hit.message] * len(rows)
+            findings.extend(make.on_rows(code, rows, column, text))
+        elif rows[0] is None:  # the column as a whole, on the header row
             field = "" if col else column
-            findings.append(make.sheet_level(code, field, register.header_row, col or 1, column_message(code, register, field or col)))
-        elif col:  # a cell of a column that is not a field
-            findings.append(make.cell(code, row, col, "", cell_message(code, None, register.other_cells.get((row, col)), settings.risk_scale)))
+            findings.extend(make.sheet_level(code, field, register.header_row, col or 1, column_message(code, register, field or col)) for _ in rows)
+        elif col:  # cells of a column that is not a field
+            findings.extend(make.cell(code, row, col, "", cell_message(code, None, register.other_cells.get((row, col)), settings.risk_scale)) for row in rows)
         else:
             if column not in values:
                 values[column] = raw[column].to_numpy(dtype=object)
-            findings.append(make.at(code, row, column, cell_message(code, column, values[column][position[row]], settings.risk_scale)))
+            cells = values[column]
+            text = [cell_message(code, column, cells[position[row]], settings.risk_scale) for row in rows]
+            findings.extend(make.on_rows(code, rows, column, text))
     return findings
 
 
@@ -216,12 +221,11 @@ class _FindingMaker:
     def __init__(self, register: Register, table: pd.DataFrame) -> None:
         self.register = register
         refs = table["ref"] if "ref" in table else pd.Series("", index=table.index, dtype=object)
-        self.refs = dict(zip(refs.index.tolist(), refs.tolist(), strict=True))
+        self.refs = dict(zip(refs.index.tolist(), (_ref_text(v) for v in refs.tolist()), strict=True))
         self._letters: dict[str, str] = {}
 
     def _ref(self, row: int) -> str:
-        v = self.refs.get(row, "")
-        return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+        return self.refs.get(row, "")
 
     def _letter(self, field: str) -> str:
         letter = self._letters.get(field)
@@ -230,9 +234,11 @@ class _FindingMaker:
             letter = self._letters[field] = column_letter(col)
         return letter
 
-    def at(self, code: str, row: int, field: str, message: str) -> Finding:
-        """A finding on ``field``'s cell of ``row``; on the Ref cell when that column is missing."""
-        return Finding(code, self._ref(row), self.register.sheet, f"{self._letter(field)}{row}", row, field, message)
+    def on_rows(self, code: str, rows: list[int], field: str, messages: list) -> list[Finding]:
+        """Findings on ``field``'s cell of each of ``rows``, one message each; on the Ref cell when that column is missing."""
+        letter, sheet, refs = self._letter(field), self.register.sheet, self.refs
+        return [Finding(code, refs.get(row, ""), sheet, f"{letter}{row}", row, field, str(message))
+                for row, message in zip(rows, messages, strict=True)]
 
     def cell(self, code: str, row: int, col: int, field: str, message: str) -> Finding:
         """A finding on an exact cell."""
@@ -241,6 +247,10 @@ class _FindingMaker:
     def sheet_level(self, code: str, field: str, row: int, col: int, message: str) -> Finding:
         """A finding about the sheet (DQ001, DQ009), on the header row."""
         return Finding(code, "", self.register.sheet, f"{column_letter(col)}{row}", row, field, message)
+
+
+def _ref_text(v: object) -> str:
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
 _RANK = {code: rule.severity.rank for code, rule in CATALOGUE.items()}

@@ -73,9 +73,14 @@ class RuleRun:
         return ~hit.mask if hit.field == column else pd.Series(True, index=hit.mask.index)
 
 
-def _fails_where(mask: pd.Series, code: str) -> pa.Check:
-    """A check that fails on the rows where ``mask`` (a fact about the cell) is True."""
-    return pa.Check(lambda s: ~mask, name=code, error=code, ignore_na=False)
+def _fails_where(mask: pd.Series, code: str) -> list[pa.Check]:
+    """A check that fails on the rows where ``mask`` (a fact about the cell) is True.
+
+    No check when no row has it: a check that cannot fail is not asked (pandera's cost is per check).
+    """
+    if not mask.any():
+        return []
+    return [pa.Check(lambda s: ~mask, name=code, error=code, ignore_na=False)]
 
 
 def _range_check(kind_range: dict, risk_scale: int) -> pa.Check:
@@ -112,9 +117,9 @@ def build_schema(present: list[Field], unknown: list[str], facts: Facts, rules: 
     on: dict[str, list[pa.Check]] = {f.name: [] for f in present}
     for f in present:
         if f.required:
-            on[f.name].append(_fails_where(facts.blank[f.name], checks["required_value"]))
+            on[f.name] += _fails_where(facts.blank[f.name], checks["required_value"])
         if f.kind in NOT_PARSED:
-            on[f.name].append(_fails_where(facts.unparsed[f.name], NOT_PARSED[f.kind]))
+            on[f.name] += _fails_where(facts.unparsed[f.name], NOT_PARSED[f.kind])
         if f.kind in checks["range"]:
             on[f.name].append(_range_check(checks["range"][f.kind], risk_scale))
         if f.unique:
@@ -122,9 +127,9 @@ def build_schema(present: list[Field], unknown: list[str], facts: Facts, rules: 
     for key in unknown:  # DQ009: a column whose heading names no field is not checked
         on[key] = [pa.Check(lambda s: False, name=checks["unknown_column"], error=checks["unknown_column"])]
     for key, mask in facts.errors.items():
-        on[key].append(_fails_where(mask, checks["excel_error"]))
+        on[key] += _fails_where(mask, checks["excel_error"])
     for key, mask in facts.formulas.items():
-        on[key].append(_fails_where(mask, checks["unsaved_formula"]))
+        on[key] += _fails_where(mask, checks["unsaved_formula"])
     if rules is not None:
         for code, func in rules.rules.items():
             for target in targets(func):
