@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import infer_dtype
 
 from .config import Settings
 from .fields import all_fields, fields_by_name
@@ -161,8 +160,6 @@ def rules_run(rules) -> dict:
 
 
 _type_of = np.frompyfunc(type, 1, 1)
-#: What ``infer_dtype`` says of a column whose cells all have the one type (no blanks among them).
-_ONE_TYPE = frozenset({"string", "datetime", "date", "time", "boolean", "floating", "integer"})
 
 
 def _parse(f, values: pd.Series, choices: dict[str, str] | None = None) -> tuple[pd.Series, pd.Series, pd.Series, tuple[np.ndarray, np.ndarray]]:
@@ -199,10 +196,11 @@ def _distinct(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(arr):
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
     value_codes, value_uniques = pd.factorize(arr, use_na_sentinel=False)
-    if infer_dtype(arr, skipna=False) in _ONE_TYPE:  # every cell of one type: no True == 1 == 1.0 to tell apart
+    types = _type_of(arr)
+    if (types == types[0]).all():  # every cell of one type: no True == 1 == 1.0 (or "#N/A" == #N/A) to tell apart
         _, firsts = np.unique(value_codes, return_index=True)
         return value_codes, firsts
-    type_codes, _ = pd.factorize(_type_of(arr).astype(object), use_na_sentinel=False)
+    type_codes, _ = pd.factorize(types.astype(object), use_na_sentinel=False)
     key = type_codes.astype(np.int64) * max(len(value_uniques), 1) + value_codes
     codes, _ = pd.factorize(key)
     _, firsts = np.unique(codes, return_index=True)

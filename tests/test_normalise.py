@@ -676,3 +676,35 @@ def test_a_month_in_words_reads_as_the_formats_read_it(text):
     quick = normalise._named_month_date(text)
     assert quick is None or quick is by_formats(text) or quick == by_formats(text)
     assert normalise._one_date(text) is by_formats(text) or normalise._one_date(text) == by_formats(text)
+
+
+# --- A column parsed whole gives the answer its cells give one by one ---
+
+from partnership_xl.normalise import parse_cells  # noqa: E402
+
+_MARKERS = st.sampled_from([ExcelError("#N/A"), ExcelError("#REF!"), NO_CACHED_VALUE, None])  # an ExcelError is a str
+_TEXTS = st.lists(st.sampled_from(["", " ", "P001", "  Harborough DC ", "a\nb", "\t", "#N/A", "Leicestershire Police; NHS"]) | st.text(max_size=8) | _MARKERS,
+                  min_size=1, max_size=12)
+_STAMPS = st.lists(st.datetimes(min_value=datetime(1800, 1, 1), max_value=datetime(2262, 1, 1)) | _MARKERS, min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=_TEXTS)
+@example(values=["P001", ExcelError("#N/A")])
+def test_a_text_column_parsed_whole_is_parsed_as_its_cells(values):
+    for name in ("name", "partners"):
+        whole = parse_column(fields_by_name()[name], pd.Series(values, dtype=object))
+        cells = parse_cells(fields_by_name()[name], pd.Series(values, dtype=object))
+        for a, b in zip(whole, cells, strict=True):
+            pd.testing.assert_series_equal(a, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=_STAMPS)
+@example(values=[datetime(1899, 12, 31, 23, 59), datetime(1900, 1, 1), datetime(2025, 2, 26, 14, 30)])
+def test_a_column_of_excel_dates_parsed_whole_is_parsed_as_its_cells(values):
+    f = fields_by_name()["last_review"]
+    whole = parse_column(f, pd.Series(values, dtype=object))
+    cells = parse_cells(f, pd.Series(values, dtype=object))
+    for a, b in zip(whole, cells, strict=True):
+        pd.testing.assert_series_equal(a, b)
