@@ -117,6 +117,15 @@ def schema_checks() -> dict:
     return _raw()["checks"]
 
 
+def allowed_range(kind: str, risk_scale: int = 5) -> tuple[float, float | None, bool] | None:
+    """``(low, high, whole)`` a value of ``kind`` must lie in (``checks.range``; high None: no top), or None."""
+    declared = schema_checks()["range"].get(kind)
+    if declared is None:
+        return None
+    high = risk_scale if declared.get("max") == "risk_scale" else declared.get("max")
+    return declared["min"], high, bool(declared.get("whole"))
+
+
 @cache
 def fields_by_name() -> dict[str, Field]:
     """Field name → Field."""

@@ -24,7 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .fields import Field, all_fields, schema_checks
+from .fields import Field, all_fields, allowed_range, schema_checks
 from .rules import Context, Hit, RuleFunc, targets
 
 #: Kind → the code for a value that does not read as that kind (``checks.not_parsed``).
@@ -83,12 +83,10 @@ def _fails_where(mask: pd.Series, code: str) -> list[pa.Check]:
     return [pa.Check(lambda s: ~mask, name=code, error=code, ignore_na=False)]
 
 
-def _range_check(kind_range: dict, risk_scale: int) -> pa.Check:
-    low = kind_range["min"]
-    high = risk_scale if kind_range.get("max") == "risk_scale" else kind_range.get("max")
-    code = kind_range["code"]
-    if kind_range.get("whole"):
-        allowed = list(range(low, high + 1))
+def _range_check(kind: str, code: str, risk_scale: int) -> pa.Check:
+    low, high, whole = allowed_range(kind, risk_scale)
+    if whole:
+        allowed = list(range(int(low), int(high) + 1))
         return pa.Check(lambda s: s.isin(allowed), name=code, error=code, ignore_na=True)
     if high is None:
         return pa.Check.ge(low, name=code, error=code, ignore_na=True)
@@ -121,7 +119,7 @@ def build_schema(present: list[Field], unknown: list[str], facts: Facts, rules: 
         if f.kind in NOT_PARSED:
             on[f.name] += _fails_where(facts.unparsed[f.name], NOT_PARSED[f.kind])
         if f.kind in checks["range"]:
-            on[f.name].append(_range_check(checks["range"][f.kind], risk_scale))
+            on[f.name].append(_range_check(f.kind, checks["range"][f.kind]["code"], risk_scale))
         if f.unique:
             on[f.name].append(_unique_check(checks["unique"]))
     for key in unknown:  # DQ009: a column whose heading names no field is not checked

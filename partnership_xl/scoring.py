@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .config import Settings
-from .fields import BENEFIT_FIELDS
+from .fields import BENEFIT_FIELDS, allowed_range
 
 BANDS = ("Low", "Medium", "High")
 
@@ -37,7 +37,9 @@ def band(score: pd.Series, settings: Settings) -> pd.Series:
 
 
 def _valid(s: pd.Series, settings: Settings) -> pd.Series:
-    return s.where(s.isin(range(1, settings.risk_scale + 1)))
+    """The scores the schema allows (whole numbers 1..risk_scale); an out-of-range one is its DQ004, and no score."""
+    low, high, _ = allowed_range("score", settings.risk_scale)
+    return s.where(s.isin(range(int(low), int(high) + 1)))
 
 
 def add_scores(table: pd.DataFrame, settings: Settings) -> None:
