@@ -23,10 +23,10 @@ from html import unescape
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
-from . import extent
-from .cfb import CompoundFile, Damaged
 from .config import Limits  # the limits are written once, beside the settings that raise them
 from .errors import NotAWorkbook, OversizedSheet, PartnershipXLError, ProtectedWorkbook, RegisterNotFound, UnsafeWorkbook
+from .workbook import extent
+from .workbook.cfb import CompoundFile, Damaged
 
 MB = 1024 * 1024
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from partnership_xl import trailing
 from partnership_xl.annotate import write_annotated
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
+from partnership_xl.workbook import trailing
 
 from .conftest import AS_OF
 
