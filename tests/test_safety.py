@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnership_xl import errors
-from partnership_xl.safety import CFB_MAGIC, Limits, inspect_register, lock_owner, owner_file_names
+from partnership_xl.config import Limits
+from partnership_xl.workbook.lockfile import lock_owner, owner_file_names
+from partnership_xl.workbook.sniff import CFB_MAGIC, inspect_register
 
 BAD = Path(__file__).parent / "data" / "bad"
 EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
@@ -122,7 +124,7 @@ def test_a_windows_drive_or_share_that_is_not_there(path, present, fragment):
     """An unmapped W: in a scheduled task's log: the drive is named, with why a task may not see it."""
     from pathlib import PureWindowsPath
 
-    from partnership_xl.safety import missing_part
+    from partnership_xl.workbook.sniff import missing_part
 
     assert fragment in missing_part(PureWindowsPath(path), exists=lambda p: str(p) in present)
 
@@ -554,7 +556,7 @@ def test_a_value_just_outside_the_dimension_is_measured_not_guessed(tmp_path, fa
 
 
 def test_outside_pattern_compares_rows_and_columns_as_numbers():
-    from partnership_xl.safety import _outside_pattern
+    from partnership_xl.workbook.sheetsize import _outside_pattern
 
     inside, outside = ["AN2", "an2", "A1", "Z2", "AN02"], ["AO1", "ao1", "AN3", "BA1", "AAA1", "A0", "A10", "XFD1048576"]
     pattern = _outside_pattern(2, 40)
