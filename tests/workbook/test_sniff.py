@@ -21,7 +21,7 @@ from partnership_xl.config import Limits
 from partnership_xl.workbook.lockfile import lock_owner, owner_file_names
 from partnership_xl.workbook.sniff import CFB_MAGIC, inspect_register
 
-BAD = Path(__file__).parent / "data" / "bad"
+BAD = Path(__file__).parents[1] / "data" / "bad"
 EXPECTED = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
 REFUSED_BY_INSPECTION = {name: e for name, e in EXPECTED.items() if e["error"] not in (None, "NoRegisterSheet")}
 PASSED_ON = {name: e for name, e in EXPECTED.items() if "kind" in e}
@@ -528,7 +528,7 @@ def test_owner_file_of_another_workbook_does_not_count(tmp_path):
 
 # --- far cells in large parts, .ods and .xlsb (issue 14) -----------------------------------------
 
-from . import stray_cells  # noqa: E402
+from .. import stray_cells  # noqa: E402
 
 
 def test_a_large_part_whose_dimension_understates_it_is_measured(tmp_path):
