@@ -29,13 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     from partnership_xl import api  # the library's own import path (hides hypothesis from pandera)
 
     api._without_test_only_imports()
-    from partnership_xl import engine, reader, safety
+    from partnership_xl import engine, reader
     from partnership_xl.config import Settings
+    from partnership_xl.workbook import sniff
 
     out["import"] = time.perf_counter() - t
     settings = Settings()
     t = time.perf_counter()
-    kind = safety.inspect_register(args.register)
+    kind = sniff.inspect_register(args.register)
     out["inspect"] = time.perf_counter() - t
     t = time.perf_counter()
     register = reader.read_register(args.register, settings, kind=kind)

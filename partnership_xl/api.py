@@ -323,7 +323,7 @@ def _previous(previous: Any, as_of: date, settings: Any, progress) -> CheckResul
     if previous is None or isinstance(previous, CheckResult):
         return previous
     if not Path(previous).exists():
-        from .safety import not_found
+        from .workbook.sniff import not_found
 
         raise not_found(Path(previous), "The --previous register")
     return _result(previous, as_of, settings, None, progress, "The --previous register")
@@ -386,7 +386,7 @@ def _prepare(register: Any, out: Path, previous: Any, as_of: Any, settings: Any,
     elif out.suffix.lower() != ".docx":
         raise OutputError(f"The output {out.name} does not end in .docx: the report is a Word document; give a file name ending in .docx with --out, then run again.")
     if workbook is not None and previous is not None and not isinstance(previous, CheckResult) and not Path(previous).exists():
-        from .safety import not_found
+        from .workbook.sniff import not_found
 
         raise not_found(Path(previous), "The --previous register")
     result = register if isinstance(register, CheckResult) else _check(Path(register), as_of, settings_now, sheet, progress)
@@ -476,9 +476,9 @@ def init(out: str | os.PathLike | None = None, from_register: str | os.PathLike 
         target = Path(out) if out is not None else Path("partnership-xl.toml")
         write_config(target)
         return target, None
-    from . import safety
     from .initfrom import init_from
+    from .workbook import sniff
 
-    safety.inspect_register(Path(from_register), safety.Limits())  # missing, a folder, not a workbook: one sentence
+    sniff.inspect_register(Path(from_register), sniff.Limits())  # missing, a folder, not a workbook: one sentence
     _without_test_only_imports()
     return init_from(Path(from_register), as_of_date(as_of), Path(out) if out is not None else None)

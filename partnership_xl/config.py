@@ -74,7 +74,7 @@ class Settings:
             object.__setattr__(self, "medium_max", medium)
 
     def limits(self) -> Limits:
-        """The file-size limits these settings set, for :func:`partnership_xl.safety.inspect_register`."""
+        """The file-size limits these settings set, for :func:`partnership_xl.workbook.sniff.inspect_register`."""
         return Limits(max_part_mb=self.max_part_mb, max_total_mb=self.max_total_mb, max_ratio=self.max_ratio, max_cells=self.max_cells)
 
     def public(self) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def load_settings(path: Path | None) -> Settings:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (FileNotFoundError, NotADirectoryError):
-        from .safety import missing_part
+        from .workbook.sniff import missing_part
 
         raise ConfigError(f"The settings file {path} was not found: {missing_part(path)} (or run 'partnership-xl init' to make one), then run again.") from None
     except IsADirectoryError:

@@ -33,15 +33,15 @@ def check(path: Path, settings: Settings, as_of: date, sheet: str | None = None,
 
     ``progress`` (see :mod:`partnership_xl.progress`) is told of the reading and checking stages.
     """
-    from . import safety
+    from .workbook import lockfile, sniff
 
     path = Path(path)
     limits = settings.limits()
     with progress.stage(f"Reading {path.name}"):
         oversized: list = []  # sheets too large to read (a stray value far out): passed over unless the register
-        kind = safety.inspect_register(path, limits, oversized)
+        kind = sniff.inspect_register(path, limits, oversized)
         register = read_register(path, settings, sheet=sheet, kind=kind, oversized=oversized)
-        register.lock_owner = safety.lock_owner(path)
+        register.lock_owner = lockfile.lock_owner(path)
     return check_register(register, settings, as_of, progress=progress)
 
 

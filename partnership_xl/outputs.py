@@ -20,7 +20,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from .errors import OutputError
-from .safety import lock_owner
+from .workbook.lockfile import lock_owner
 
 TEMP_PREFIX = "~pxl-"
 _NOT_A_FILE = ("The output {name} is not an ordinary file (it is a device or a pipe), so nothing is written over it: "

@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 from defusedxml import ElementTree
 
-from . import trailing
 from .config import Settings
 from .errors import NoRegisterSheet, NotAWorkbook, OversizedSheet, ProtectedWorkbook
 from .fields import alias_index, header_key
 from .model import TOOL_COLUMN_SUFFIX, Register
 from .suggest import suggest_field
+from .workbook import trailing
 
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 4

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
-from partnership_xl import safety
 from partnership_xl.config import HELP, Limits, Settings, settings_from_dict
+from partnership_xl.workbook import sniff
 
 PACKAGE = Path(__file__).resolve().parents[1] / "partnership_xl"
 
 
 def test_the_settings_limits_are_the_safety_limits():
-    assert safety.Limits is Limits
+    assert sniff.Limits is Limits
     settable = [f.name for f in fields(Limits) if f.name != "max_rows"]
     assert Settings().limits() == Limits()
     for name in settable:

@@ -370,7 +370,7 @@ def test_a_name_of_255_characters_is_fine(folder, register):
 
 def test_an_owner_file_name_too_long_to_exist_is_nobody(folder):
     """The ~$ name is two longer than the file's: at 254 or 255 characters it cannot exist, so nobody has the file open."""
-    from partnership_xl.safety import lock_owner
+    from partnership_xl.workbook.lockfile import lock_owner
 
     assert lock_owner(folder / ("c" * 249 + ".xlsx")) is None
 

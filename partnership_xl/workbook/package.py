@@ -51,7 +51,7 @@ _LARGE_PART = 8 << 20
 #: A part given in pieces is joined and written at once up to this size, and streamed beyond it.
 _STREAM_OVER = 64 << 20
 
-#: A parser that never reads a DTD, an entity or the network (the package has passed safety.py too).
+#: A parser that never reads a DTD, an entity or the network (the package has passed sniff.py too).
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_blank_text=False)
 
 

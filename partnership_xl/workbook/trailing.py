@@ -10,7 +10,7 @@ more than its used rows (SPEC §2: it must cost no more).
 of the package with it cut, for the reader: those rows hold no values. The annotated copy does
 not need this: it streams the sheet and copies the run as it is
 (:mod:`partnership_xl.workbook.sheet`). The package has already passed
-:func:`partnership_xl.safety.inspect_register`; only parts it accepted are unpacked here, once
+:func:`partnership_xl.workbook.sniff.inspect_register`; only parts it accepted are unpacked here, once
 (the reader's unpacked XML is kept for its scan of error cells).
 """
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from partnership_xl import trailing
 from partnership_xl.annotate import write_annotated
 from partnership_xl.config import Settings
 from partnership_xl.engine import check
+from partnership_xl.workbook import trailing
 
-from .conftest import AS_OF
+from ..conftest import AS_OF
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_register.xlsx"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_register.xlsx"
 SHEET = "Partnership Register"
 LAST = trailing.EXCEL_MAX_ROW
 

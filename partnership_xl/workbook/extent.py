@@ -2,7 +2,7 @@
 
 python-calamine allocates the box from A1 to the farthest cell holding something, so one value
 left in the last row and column asks it for 17 billion cells (an ``.xlsb`` aborts the process; an
-``.ods`` fails with a technical message). :mod:`partnership_xl.safety` asks these functions for
+``.ods`` fails with a technical message). :mod:`.sheetsize` asks these functions for
 that box first and refuses the sheet in a plain sentence. Both stream the part: memory stays a
 few MB however large the sheet.
 """
@@ -44,7 +44,7 @@ def ods_extents(fh: BinaryIO) -> Iterator[tuple[str, int, int]]:
 def _ods_scan(fh: BinaryIO) -> Iterator[tuple[str, int, int, bool]]:
     """(sheet, last row, last column, whether the sheet has ended) after each cell holding something."""
     tags = (f"{{{_TABLE}}}table", f"{{{_TABLE}}}table-row", *_CELLS)
-    # A DTD was refused before this is called (safety._check_part); no entity is resolved anyway.
+    # A DTD was refused before this is called (sniff._check_part); no entity is resolved anyway.
     events = etree.iterparse(fh, events=("start", "end"), tag=tags, resolve_entities=False, no_network=True, huge_tree=True)
     depth = 0  # a table inside a cell (a sub-table) is part of its cell, not a sheet
     row = column = high_row = high_col = 0

@@ -1,6 +1,6 @@
 """Just enough of Microsoft's Compound File Binary format ([MS-CFB]) to sniff a legacy file.
 
-A password-protected .xlsx and a legacy .xls are both compound files; :mod:`safety` lists their
+A password-protected .xlsx and a legacy .xls are both compound files; :mod:`.sniff` lists their
 streams and reads the first bytes of one to tell which, without any third-party package.
 """
 
