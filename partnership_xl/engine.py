@@ -259,7 +259,7 @@ def _scores(table: pd.DataFrame, findings: list[Finding], index: pd.Index) -> pd
     worst: dict[int, int] = {}
     codes: dict[int, list[str]] = {}
     for f in findings:
-        if f.row in data_rows and f.code not in ("DQ001", "DQ009"):
+        if f.row in data_rows:  # a finding about a column sits on the header row: no partnership's
             rank = _RANK[f.code]
             if rank < worst.get(f.row, 9):
                 worst[f.row] = rank

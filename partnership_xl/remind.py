@@ -29,31 +29,13 @@ from pathlib import Path
 import pandas as pd
 
 from .config import Settings
-from .findings import CATALOGUE, sort_key
+from .findings import CATALOGUE, NOT_FOR_OFFICERS, TO_DO, sort_key
 from .model import CheckResult
 from .reports.cells import is_blank, text_of
 
 SENT_LOG = "partnership-xl reminders sent.csv"
 SENT_FIELDS = ["sent_on", "officer", "address", "subject", "partnerships", "findings", "message_id"]
 PASSWORD_VARIABLE = "PXL_SMTP_PASSWORD"
-#: Findings about the sheet or for the Executive are not an officer's to fix.
-NOT_FOR_OFFICERS = ("DQ001", "DQ009", "PP802")
-#: What to do, where a finding's own message does not say.
-TO_DO = {
-    "PP201": "confirm whether it belongs on the register, or change its arrangement type.",
-    "PP202": "manage it as a contract, or change its arrangement type if it is a partnership.",
-    "PP501": "review the partnership against the policy and enter the date in Last reviewed.",
-    "PP906": "review whether the partnership should continue, and record the decision.",
-    "DQ002": "fill it in.",
-    "DQ003": "enter a date such as 26/02/2025.",
-    "DQ004": "enter a number as the column asks.",
-    "DQ005": "choose one of the allowed values (see the template's Guidance sheet).",
-    "DQ006": "give each partnership its own Ref.",
-    "DQ007": "fix the formula or type the value.",
-    "DQ008": "open the register in Excel and save it, so the formula's result is kept.",
-    "DQ010": "check the start and end dates.",
-    "DQ011": "check the date: it is after the check date.",
-}
 _SAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 
 
