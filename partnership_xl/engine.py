@@ -128,7 +128,7 @@ def _findings(register: Register, table: pd.DataFrame, failures: list, unknown: 
     values: dict[str, np.ndarray] = {}
     findings: list[Finding] = []
     order = {f.name: i for i, f in enumerate(all_fields())}  # several missing columns on the one header cell: in template order
-    ran = rules_run(rules)
+    ran = _ran(rules)
     ordered = sorted(failures, key=lambda fail: order.get(fail.column, -1) if fail.row is None else -1)
     for (code, column), group in groupby(ordered, key=lambda fail: (fail.code, fail.column)):
         rows = [fail.row for fail in group]
@@ -154,7 +154,7 @@ def _findings(register: Register, table: pd.DataFrame, failures: list, unknown: 
     return findings
 
 
-def rules_run(rules) -> dict:
+def _ran(rules) -> dict:
     """The rules the schema ran (none for a register with no rows)."""
     return rules.rules if rules is not None else {}
 
