@@ -80,6 +80,13 @@ def test_insert_in_order_puts_an_element_where_ct_worksheet_has_it(children, new
     assert schema_order.order_problems(root) == []
 
 
+def test_an_element_goes_after_those_of_its_own_kind():
+    root = sheet_with("sheetData", "conditionalFormatting", "conditionalFormatting", "dataValidations")
+    new = etree.Element(q("conditionalFormatting"))
+    insert_in_order(root, new, WORKSHEET_ORDER)
+    assert root.index(new) == 3
+
+
 def test_an_alternate_content_is_ranked_as_the_element_it_stands_for_only_when_told():
     told = sheet_with("sheetData", "AlternateContent:legacyDrawing")
     insert_in_order(told, etree.Element(q("drawing")), WORKSHEET_ORDER, alternate=lambda e: local(e[0][0]))
