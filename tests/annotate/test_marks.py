@@ -11,20 +11,18 @@ import pandas as pd
 import pytest
 
 from partnership_xl.annotate.marks import BAND_FILLS, SEVERITY_FILLS, TAB_COLOUR, column_style, note_line, register_annotation
+from partnership_xl.config import Settings
+from partnership_xl.engine import check
 from partnership_xl.findings import Finding, Severity
 from partnership_xl.workbook.package import Package
 from partnership_xl.workbook.styles import StyleBook
-from tests.conftest import CLEAN, row
+from tests.conftest import AS_OF, CLEAN, row, write_register
 from tests.workbook.parts import MAIN, book, zipped
 
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
     """Three partnerships: clean, lead officer blank and review overdue, status unknown; and a heading no field has."""
-    from partnership_xl.config import Settings
-    from partnership_xl.engine import check
-    from tests.conftest import AS_OF, write_register
-
     path = tmp_path_factory.mktemp("marks") / "register.xlsx"
     rows = [row(ref="P001"), row(ref="P002", lead_officer=None, last_review=date(2024, 1, 1)),
             row(ref="P003", status="Dormant", lead_officer=None, priority=None)]

@@ -13,10 +13,12 @@ from lxml import etree
 
 from partnership_xl.annotate.marks import SEVERITY_FILLS
 from partnership_xl.annotate.sheets import FINDINGS_HEADERS, SUMMARY_TITLE, findings_sheet, is_tool_sheet_row, summary_sheet
+from partnership_xl.config import Settings
+from partnership_xl.engine import check
 from partnership_xl.findings import sort_key
 from partnership_xl.workbook.package import Package
 from partnership_xl.workbook.styles import StyleBook
-from tests.conftest import CLEAN, row
+from tests.conftest import AS_OF, CLEAN, row, write_register
 from tests.workbook.parts import MAIN, book, zipped
 
 SHEET = "Bob's Register"
@@ -28,10 +30,6 @@ def m(tag: str) -> str:
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory):
-    from partnership_xl.config import Settings
-    from partnership_xl.engine import check
-    from tests.conftest import AS_OF, write_register
-
     path = tmp_path_factory.mktemp("sheets") / "register.xlsx"
     rows = [row(ref="P001"), row(ref="P002", name='=HYPERLINK("http://evil","x")', lead_officer=None, last_review=date(2024, 1, 1)),
             row(ref="P003", status="Dormant", lead_officer=None, priority=None, service_area="Finance")]
