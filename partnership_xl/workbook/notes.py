@@ -84,6 +84,9 @@ class Notes:
         self._new: list[tuple[str, int, int, str, int]] = []  # notes added: (ref, row, col, text, box id), after the officer's
         self._author_id: int | None = None
         self._next_shape: int | None = None
+        self._blocks: set[int] = set()  # the idmap blocks this drawing's boxes are numbered in
+        self._claimed: set[int] = set()  # ... and those its idmap claimed before
+        self._elsewhere: set[int] = set()  # the blocks other drawings claim
 
     # -- reading -------------------------------------------------------------------------------------
     def by_ref(self) -> dict[str, etree._Element]:
@@ -115,16 +118,37 @@ class Notes:
         if self._author_id is None:
             self._author_id = self._author()
         row, col = parse_ref(ref)
-        if self._next_shape is None:
-            # shape ids are unique across the workbook: each drawing numbers its shapes in its own
-            # idmap blocks (block n holds n*1024 ... n*1024+1023), so another sheet's notes or buttons
-            # (_x0000_s1025 in block 1) are never numbered again here
-            base = min(_idmap_blocks(self.vml), default=1) * 1024
-            self._next_shape = max([int(m.group(1)) for m in _SHAPE_ID.finditer(self.vml)] + [base]) + 1
-        self._new.append((ref, row, col, ours, self._next_shape))  # the note and its box are made as the package is written
-        self._next_shape += 1
+        self._new.append((ref, row, col, ours, self._shape_number()))  # the note and its box are made as the package is written
         self._changed = True
         return True
+
+    def _shape_number(self) -> int:
+        """The next box's shape id, in one of this drawing's idmap blocks.
+
+        Shape ids are unique across the workbook: each drawing numbers its shapes in its own idmap
+        blocks (block n holds n*1024 ... n*1024+1023), so another sheet's notes or buttons
+        (_x0000_s1025 in block 1) are never numbered again here. When the drawing's blocks are full,
+        the next block no other drawing claims becomes this one's too (its idmap says so on save).
+        """
+        if self._next_shape is None:
+            self._blocks = _idmap_blocks(self.vml) or {1}
+            self._claimed = set(self._blocks)
+            self._elsewhere = set()
+            for name in self.package.names():
+                if name.lower().endswith(".vml") and name != self.vml_part:
+                    self._elsewhere |= _idmap_blocks(self.package.get(name))
+            base = min(self._blocks) * 1024
+            self._next_shape = max([int(m.group(1)) for m in _SHAPE_ID.finditer(self.vml)] + [base]) + 1
+        number = self._next_shape
+        block = number // 1024
+        if block not in self._blocks:
+            while block in self._elsewhere:
+                block += 1
+            if block != number // 1024:
+                number = block * 1024 + 1
+            self._blocks.add(block)
+        self._next_shape = number + 1
+        return number
 
     def take_out(self, refs_created: set[str] | None = None) -> None:
         """Remove the tool's text from every note, and the notes (and boxes) that were only the tool's."""
@@ -209,10 +233,9 @@ class Notes:
         vml_pieces = [self.vml] if self.vml is not None else None
         boxes_added = bool(self._new)
         if self._new:  # made as the package is written: a register of 100,000 rows has as many boxes
-            if self.created_vml and self._next_shape is not None:  # more than 1,023 boxes: the blocks after the first are the drawing's too
-                first = min(_idmap_blocks(self.vml), default=1)
-                blocks = ",".join(str(n) for n in range(first, (self._next_shape - 1) // 1024 + 1)).encode()
-                m = _IDMAP.search(self.vml)
+            m = _IDMAP.search(self.vml)
+            if m is not None and self._blocks != self._claimed:  # more than its blocks hold: the blocks it took are its too
+                blocks = ",".join(str(n) for n in sorted(self._blocks)).encode()
                 self.vml = self.vml[:m.start(1)] + blocks + self.vml[m.end(1):]
             at = self.vml.rfind(b"</xml>")
             head, tail, added = self.vml[:at], self.vml[at:], self._new
