@@ -7,14 +7,13 @@ import pytest
 
 from partnership_xl.fields import (
     BENEFIT_FIELDS,
-    COLUMN_REQUIRED,
     KINDS,
-    RATED_INSTEAD,
     alias_index,
     all_fields,
     choice_fields,
     choice_index,
     choice_key,
+    column_required,
     council_choice_index,
     fields_by_name,
     header_key,
@@ -58,7 +57,10 @@ def test_the_policys_benefit_categories_and_the_column_rules_name_fields():
     assert all(by_name[name].kind == "yesno" for name in BENEFIT_FIELDS)
     assert list(BENEFIT_FIELDS.values()) == ["External funding or investment", "Cashable savings or income", "Increased service quality",
                                              "Improved speed or throughput", "Risk mitigation"]
-    assert set(COLUMN_REQUIRED) <= set(by_name) and set(RATED_INSTEAD) <= set(COLUMN_REQUIRED)
+    assert column_required() == ("partners", "lead_officer", "risk_likelihood", "risk_impact", "last_review")
+    assert [f.name for f in all_fields() if f.unless_column] == ["risk_likelihood", "risk_impact"]
+    assert by_name["risk_impact"].needs_column({"ref"}) and not by_name["risk_impact"].needs_column({"risk_rating"})
+    assert by_name["status"].needs_column({"risk_rating"}) and not by_name["notes"].needs_column(set())
 
 
 def test_a_choice_fields_choices_and_other_spellings():
