@@ -150,24 +150,38 @@ def _bad_strings(kind: int, payload: bytes) -> bool:
 
 def xlsb_sheet_names(workbook_bin: bytes, rels: str) -> dict[str, str]:
     """Worksheet part name (``xl/worksheets/sheet1.bin``) → sheet name, from workbook.bin and its rels."""
-    import io
+    targets = _targets(rels)
+    return {targets[rid].lower(): sheet for rid, sheet in _bundle_sheets(workbook_bin) if rid in targets and sheet}
 
+
+def xlsb_unlinked(workbook_bin: bytes, rels: str) -> bool:
+    """Does workbook.bin name a sheet by a relationship its rels do not hold? (calamine panics on it.)"""
+    targets = _targets(rels)
+    return any(rid not in targets for rid, _ in _bundle_sheets(workbook_bin))
+
+
+def _targets(rels: str) -> dict[str, str]:
+    """Relationship id → target part, from a .rels part's text."""
     targets = {}
     for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
         rid, target = re.search(r'\sId="([^"]*)"', rel.group(0)), re.search(r'\sTarget="([^"]*)"', rel.group(0))
         if rid and target:
             path = target.group(1)
             targets[rid.group(1)] = path.lstrip("/") if path.startswith("/") else "xl/" + path
-    names = {}
+    return targets
+
+
+def _bundle_sheets(workbook_bin: bytes) -> Iterator[tuple[str, str]]:
+    """(relationship id, sheet name) of each BrtBundleSh record of workbook.bin."""
+    import io
+
     for kind, payload in _records(io.BytesIO(workbook_bin), keep=4096):
         if kind is None:
-            break
+            return
         if kind == _BUNDLE_SHEET and len(payload) >= 12:
             rid, at = _wide_string(payload, 8)
             sheet, _ = _wide_string(payload, at)
-            if rid in targets and sheet:
-                names[targets[rid].lower()] = sheet
-    return names
+            yield rid, sheet
 
 
 def _wide_string(data: bytes, at: int) -> tuple[str, int]:

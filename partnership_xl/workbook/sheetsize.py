@@ -58,6 +58,10 @@ def _xlsb_oversized(zf: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo], name
     """
     found = []
     names: dict[str, str] | None = None
+    if "xl/workbook.bin" in parts:  # a sheet named by a relationship the rels lack: calamine would panic
+        rels = zf.read(parts["xl/_rels/workbook.bin.rels"]).decode("utf-8", "replace") if "xl/_rels/workbook.bin.rels" in parts else ""
+        if extent.xlsb_unlinked(zf.read(parts["xl/workbook.bin"]), rels):
+            raise NotAWorkbook(_DAMAGED.format(name=name))
     for part, info in parts.items():
         if not (part.startswith("xl/") and part.endswith(".bin")) or part.endswith("vbaproject.bin") or "/printersettings/" in part:
             continue

@@ -61,3 +61,18 @@ def test_an_xlsb_cut_short_is_damaged(tmp_path):
     content = zipfile.ZipFile(path).read("xl/worksheets/sheet1.bin")
     path.write_bytes(replace_part(path.read_bytes(), "xl/worksheets/sheet1.bin", content[: len(content) // 2]))
     refused(path, errors.NotAWorkbook, "is damaged or incomplete")
+
+
+@pytest.mark.parametrize("rels", [lambda r: r.replace(b'Id="rId1"', b'Id="rIe1"'), lambda r: b""])
+def test_an_xlsb_naming_a_sheet_its_relationships_lack_is_damaged(tmp_path, rels):
+    """Found by the fuzz test: a flipped byte in workbook.bin.rels made python-calamine panic ("no
+    entry found for key"), printing a Rust report before the sentence."""
+    path = stray_cells.xlsb(tmp_path / "Register.xlsb", far=None)
+    content = zipfile.ZipFile(path).read("xl/_rels/workbook.bin.rels")
+    assert b'Id="rId1"' in content
+    path.write_bytes(replace_part(path.read_bytes(), "xl/_rels/workbook.bin.rels", rels(content)))
+    refused(path, errors.NotAWorkbook, "is damaged or incomplete")
+
+
+def test_an_xlsb_whose_sheets_are_all_linked_passes(tmp_path):
+    assert inspect_register(stray_cells.xlsb(tmp_path / "Register.xlsb", far=None), Limits()) == "xlsb"
