@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -216,12 +216,7 @@ def _grid(data: list[list], width: int) -> np.ndarray:
         return np.empty((len(data), width), dtype=object)
     if len(set(map(len, data))) != 1 or len(data[0]) != width:  # calamine's rows are all as wide as the sheet
         data = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in data]
-    grid = np.array(data, dtype=object)
-    if grid.shape != (len(data), width):  # pragma: no cover - a cell numpy took for a sequence (never from calamine)
-        grid = np.empty((len(data), width), dtype=object)
-        for i, r in enumerate(data):
-            grid[i, :] = r
-    return grid
+    return np.fromiter(chain.from_iterable(data), dtype=object, count=len(data) * width).reshape(len(data), width)
 
 
 def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: list, h: int, index: dict[str, str], kind: str,
@@ -380,7 +375,7 @@ def _total_mask(column: np.ndarray, where: np.ndarray) -> np.ndarray:
     cells = column[at].tolist()
     try:
         verdict = {v: _is_total(v) for v in set(cells)}
-        out[at] = [verdict[v] for v in cells]
+        out[at] = list(map(verdict.__getitem__, cells))
     except TypeError:  # an unhashable value (never from calamine)
         out[at] = [_is_total(v) for v in cells]
     return out
