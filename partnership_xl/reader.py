@@ -222,7 +222,7 @@ def _grid(data: list[list], width: int) -> np.ndarray:
 def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: list, h: int, index: dict[str, str], kind: str,
            xml: bytes | None = None) -> Register:
     header = rows[h]
-    width = max((len(r) for r in rows), default=0)
+    width = max(map(len, rows), default=0)
     data = rows[h + 1:]
     markers = _scan_markers(path, sheet, kind, xml)
     del xml
@@ -250,7 +250,7 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
             tool_columns.append(col)
             continue
         if not text:
-            if len(grid) and _filled_cells(grid[:, c]).any():
+            if _any_filled(grid[:, c]):
                 unknown[col] = ""
                 last_column = col
             continue
@@ -420,9 +420,9 @@ def _errors_and_filled(values: np.ndarray, touched: Sequence[tuple[int, int]] = 
     return filled
 
 
-def _filled_cells(column: np.ndarray) -> np.ndarray:
-    """Whether each cell of a column of calamine's values is filled (:func:`_filled`)."""
-    return np.fromiter((_filled(v) for v in column.tolist()), dtype=bool, count=len(column))
+def _any_filled(column: np.ndarray) -> bool:
+    """Whether any cell of a column of calamine's values is filled (:func:`_filled`): "" never is."""
+    return any(map(_filled, column[column != ""].tolist()))
 
 
 def _filled(v: object) -> bool:
