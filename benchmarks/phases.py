@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     result = engine.check_register(register, settings, date.fromisoformat(args.as_of))
     out["check"] = time.perf_counter() - t
     t = time.perf_counter()
-    text = json.dumps(result.as_json(), ensure_ascii=False, indent=2)
+    text = result.json_text()
     out["json"] = time.perf_counter() - t
     out["findings"] = len(result.findings)
     out["json_bytes"] = len(text.encode("utf-8"))

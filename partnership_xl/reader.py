@@ -9,12 +9,15 @@ A reader never knows about rules.
 
 from __future__ import annotations
 
+import gc
 import io
 import posixpath
 import re
 import zipfile
 from collections.abc import Sequence
+from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain, compress, repeat
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -110,6 +113,28 @@ def read_register(path: Path, settings: Settings, sheet: str | None = None, kind
     ``oversized`` are the sheets the safety check found too large to read (a stray value far out):
     they are passed over, and refused only when the register is one of them.
     """
+    with _collection_paused():
+        return _read_register(path, settings, sheet, kind, oversized)
+
+
+@contextmanager
+def _collection_paused():
+    """Python's cyclic garbage collector paused while a register is read.
+
+    Reading makes millions of objects (a list a row, a value a cell), none of them in a cycle; the
+    collector makes a full pass each time the objects alive grow by a quarter, walking them all
+    again (over a second of a 100,000-row read). Cycles made meanwhile are collected afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_register(path: Path, settings: Settings, sheet: str | None, kind: str, oversized: Sequence[OversizedSheet]) -> Register:
     too_large = {exc.sheet: exc for exc in oversized}
     # Large worksheet parts are unpacked once here: the rows after the last used row that only
     # carry formatting (a sheet formatted to row 1,048,576) are cut before calamine parses them,
@@ -185,17 +210,38 @@ def _best_sheet(book, names: list[str], index: dict[str, str], path: Path, heade
     return best[1], best[2][0], best[2][1]
 
 
+def _grid(data: list[list], width: int) -> np.ndarray:
+    """The data rows as one (rows × width) object array, short rows padded with blanks ("")."""
+    if not data or not width:
+        return np.empty((len(data), width), dtype=object)
+    if len(set(map(len, data))) != 1 or len(data[0]) != width:  # calamine's rows are all as wide as the sheet
+        data = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in data]
+    return np.fromiter(chain.from_iterable(data), dtype=object, count=len(data) * width).reshape(len(data), width)
+
+
 def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: list, h: int, index: dict[str, str], kind: str,
            xml: bytes | None = None) -> Register:
     header = rows[h]
-    width = max((len(r) for r in rows), default=0)
+    width = max(map(len, rows), default=0)
+    data = rows[h + 1:]
+    markers = _scan_markers(path, sheet, kind, xml)
+    del xml
+    header_excel_row = h + 1
+    first_data_row = header_excel_row + 1
+    last_marker_row = max((row for row, _ in markers), default=0)
+    extra = max(0, last_marker_row - first_data_row - len(data) + 1)  # calamine drops rows holding only unsaved formulas
+    # The cells below the header as one object array, row by row as calamine made them (so walking
+    # it visits the values in the order they lie in memory): columns are views of it.
+    grid = _grid(data, width)
+    del data
+    n = len(grid) + extra
+
     columns: dict[str, int] = {}
     headers: dict[int, str] = {}
     unknown: dict[int, str] = {}
     duplicates: dict[int, str] = {}
     tool_columns: list[int] = []
     last_column = 0
-    data = rows[h + 1:]
     for c in range(width):
         text = header[c] if c < len(header) else ""
         text = "" if text is None else str(text).strip() if not isinstance(text, str) else text.strip()
@@ -204,7 +250,7 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
             tool_columns.append(col)
             continue
         if not text:
-            if any(c < len(r) and _filled(r[c]) for r in data):
+            if _any_filled(grid[:, c]):
                 unknown[col] = ""
                 last_column = col
             continue
@@ -218,68 +264,62 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
         else:
             columns[field] = col
 
-    markers = _scan_markers(path, sheet, kind, xml)
-    del xml
-    header_excel_row = h + 1
-    first_data_row = header_excel_row + 1
-    last_marker_row = max((row for row, _ in markers), default=0)
-    if last_marker_row >= first_data_row + len(data):  # calamine drops rows holding only unsaved formulas
-        data = data + [[] for _ in range(last_marker_row - first_data_row - len(data) + 1)]
-
-    # Values of each field column, with Excel errors and unsaved formulas marked. Columns are
-    # taken out of the rows in one transposition (calamine's rows are all as wide as the sheet).
+    # Values of the wanted columns (field, unknown and duplicate ones), with Excel errors and
+    # unsaved formulas marked, as one (rows × wanted) array; ``at[col]`` is a column's place in it.
     wanted_cols = sorted(set(columns.values()) | set(unknown) | set(duplicates))
-    values: dict[int, list] = {}
-    if data and wanted_cols:
-        need = max(wanted_cols)
-        transposed = list(zip(*(r if len(r) >= need else list(r) + [""] * (need - len(r)) for r in data), strict=False))
-        for col in wanted_cols:
-            values[col] = list(transposed[col - 1])
-        del transposed
+    at = {col: k for k, col in enumerate(wanted_cols)}
+    if wanted_cols == list(range(1, width + 1)):
+        values = grid
     else:
-        values = {col: [] for col in wanted_cols}
+        values = grid[:, [col - 1 for col in wanted_cols]]
+    del grid
+    if extra:
+        values = np.concatenate([values, np.full((extra, len(wanted_cols)), "", dtype=object)])
+    values = np.ascontiguousarray(values)  # already is: _errors_and_filled changes it through a flat view
+    touched: list[tuple[int, int]] = []  # cells given a marker or a merged block's value: their filled state is decided one by one
     for (row, col), marker in markers.items():
         i = row - first_data_row
-        if col in values and 0 <= i < len(data):
-            values[col][i] = marker
+        if col in at and 0 <= i < n:
+            values[i, at[col]] = marker
+            touched.append((i, at[col]))
     for (r1, c1, r2, c2) in merged:  # a merged block means its top-left value for every cell
         for col in range(c1, c2 + 1):
-            if col in values and r1 >= first_data_row:
-                top = values[col][r1 - first_data_row] if r1 - first_data_row < len(data) else ""
-                for row in range(r1 + 1, min(r2, first_data_row + len(data) - 1) + 1):
-                    values[col][row - first_data_row] = top
+            if col in at and r1 >= first_data_row:
+                k, i1, i2 = at[col], r1 - first_data_row, min(r2, first_data_row + n - 1) - first_data_row
+                if i2 > i1:
+                    values[i1 + 1:i2 + 1, k] = [values[i1, k] if i1 < n else ""] * (i2 - i1)
+                    touched.extend((i, k) for i in range(i1 + 1, i2 + 1))
     # Text that reads as an Excel error (e.g. from .ods) is one too; and which cells are filled.
-    # Both are decided once per distinct value of a column, not once per cell.
-    filled_of: dict[int, np.ndarray] = {}
-    for col in wanted_cols:
-        values[col], filled_of[col] = _errors_and_filled(values[col])
+    filled = _errors_and_filled(values, touched)
 
-    index_rows = range(first_data_row, first_data_row + len(data))
-    frame = pd.DataFrame({f: values[col] for f, col in columns.items()}, index=pd.Index(index_rows, name="row"), dtype=object)
-    other = pd.DataFrame({col: values[col] for col in sorted(set(unknown) | set(duplicates))}, index=frame.index, dtype=object)
-
-    filled = pd.DataFrame({f: filled_of[col] for f, col in columns.items()}, index=frame.index, dtype=bool) if len(frame.columns) else pd.DataFrame(index=frame.index)
-    other_filled = pd.DataFrame({col: filled_of[col] for col in other.columns}, index=frame.index, dtype=bool) if len(other.columns) else pd.DataFrame(index=frame.index)
-    known_count = filled.sum(axis=1) if len(filled.columns) else pd.Series(0, index=frame.index)
-    any_other = other_filled.any(axis=1) if len(other_filled.columns) else pd.Series(False, index=frame.index)
+    index_rows = pd.Index(range(first_data_row, first_data_row + n), name="row")
+    field_at = [at[col] for col in columns.values()]
+    other_cols = sorted(set(unknown) | set(duplicates))
+    other_at = [at[col] for col in other_cols]
+    known_count = filled[:, field_at].sum(axis=1) if field_at else np.zeros(n, dtype=int)
+    any_other = filled[:, other_at].any(axis=1) if other_at else np.zeros(n, dtype=bool)
     blank_row = (known_count == 0) & ~any_other
-    if "name" in frame:
-        name_given = filled["name"]
-        is_total = _total_mask(frame["name"])
-    else:
-        name_given = pd.Series(False, index=frame.index)
-        is_total = pd.Series(False, index=frame.index)
-    if "ref" in frame:  # "Total" typed in the first column (Ref) of a row with no name is a total too
-        is_total |= ~name_given & _total_mask(frame["ref"])
+    is_total = np.zeros(n, dtype=bool)
+    name_given = filled[:, at[columns["name"]]] if "name" in columns else np.zeros(n, dtype=bool)
+    if "name" in columns:  # only a given name can read Total
+        is_total |= _total_mask(values[:, at[columns["name"]]], name_given & ~blank_row)
+    if "ref" in columns:  # "Total" typed in the first column (Ref) of a row with no name is a total too
+        is_total |= _total_mask(values[:, at[columns["ref"]]], ~name_given & ~blank_row)
     note_row = ~blank_row & (((known_count < 3) & ~name_given) | is_total)
     keep = ~blank_row & ~note_row
-    skipped = [int(r) for r in frame.index[note_row]]
+    skipped = [int(r) for r in index_rows[note_row]]
+    kept = np.flatnonzero(keep)
+    kept_rows = index_rows.take(kept)  # as DataFrame.take makes it (a RangeIndex while the rows kept are a run)
+    if columns and len(kept):
+        raw = pd.DataFrame(values[np.ix_(kept, field_at)], index=kept_rows, columns=list(columns), dtype=object)
+    else:
+        raw = pd.DataFrame({f: np.empty(len(kept), dtype=object) for f in columns}, index=kept_rows, dtype=object)
 
     other_cells = {}
-    for col in other.columns:
-        for row, v in other[col][keep].items():
-            if isinstance(v, (ExcelError, NoCachedValue)):
-                other_cells[(int(row), int(col))] = v
+    for col, k in zip(other_cols, other_at, strict=True):
+        column = values[kept, k]
+        for i in np.flatnonzero([isinstance(v, (ExcelError, NoCachedValue)) for v in column.tolist()]).tolist():
+            other_cells[(int(index_rows[kept[i]]), int(col))] = column[i]
 
     suggestions = {}
     for col, text in unknown.items():
@@ -296,7 +336,7 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
         unknown=unknown,
         duplicate_columns=duplicates,
         tool_columns=tool_columns,
-        raw=frame[keep],
+        raw=raw,
         skipped_rows=skipped,
         last_column=last_column,
         kind=kind,
@@ -308,46 +348,81 @@ def _build(path: Path, sheet: str, names: list[str], rows: list[list], merged: l
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _TOTAL_STARTS = tuple(TOTAL_NAMES)
+_LEADING_ALNUM = re.compile(r"[0-9A-Za-z]+")
+_TOTAL_PREFIXES = frozenset(name[:k] for name in TOTAL_NAMES for k in range(1, len(name) + 1))
 
 
 def _is_total(v: object) -> bool:
     """Whether a cell reads Total / Grand total (``header_key(v) in TOTAL_NAMES``). header_key only
     cuts its text's end and drops what is not a letter or digit, so its key starts the text's
-    letters and digits: text whose letters do not start with a total's name is not one (cheap)."""
-    return (isinstance(v, str) and _NOT_ALNUM.sub("", v.lower().replace("&", "and")).startswith(_TOTAL_STARTS)
+    letters and digits: text whose letters do not start with a total's name is not one (cheap).
+    Cheaper still: text opening with ASCII letters or digits has a key opening with them, lower-cased."""
+    if not isinstance(v, str):
+        return False
+    lead = _LEADING_ALNUM.match(v)
+    if lead is not None:
+        start = lead.group().lower()
+        if start not in _TOTAL_PREFIXES and not start.startswith(_TOTAL_STARTS):
+            return False
+    return (_NOT_ALNUM.sub("", v.lower().replace("&", "and")).startswith(_TOTAL_STARTS)
             and header_key(v) in TOTAL_NAMES)
 
 
-def _total_mask(column: pd.Series) -> pd.Series:
-    return column.map(_is_total).astype(bool)
-
-
-def _errors_and_filled(values: list) -> tuple[np.ndarray, np.ndarray]:
-    """The column as an object array with text Excel errors as ExcelError, and whether each cell is
-    filled (:func:`_filled`), both decided per distinct value (values equal in Python, such as
-    ``1``, ``1.0`` and ``True``, or ``"#N/A"`` and ``ExcelError("#N/A")``, are alike for both)."""
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    if not len(arr):
-        return arr, np.zeros(0, dtype=bool)
+def _total_mask(column: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Which cells of ``column`` read Total, looking only ``where`` (True) and once per distinct value."""
+    out = np.zeros(len(column), dtype=bool)
+    at = np.flatnonzero(where)
+    cells = column[at].tolist()
     try:
-        codes, uniques = pd.factorize(arr)
-    except TypeError:  # an unhashable value (never from calamine): one cell at a time
-        for i, v in enumerate(arr):
+        verdict = {v: _is_total(v) for v in set(cells)}
+        out[at] = list(map(verdict.__getitem__, cells))
+    except TypeError:  # an unhashable value (never from calamine)
+        out[at] = [_is_total(v) for v in cells]
+    return out
+
+
+
+def _errors_and_filled(values: np.ndarray, touched: Sequence[tuple[int, int]] = ()) -> np.ndarray:
+    """Mark text Excel errors in ``values`` (a C-contiguous object array, changed in place) as
+    ExcelError, and return whether each cell is filled (:func:`_filled`), a boolean array of its shape.
+
+    A cell is filled unless it is "" (most blanks: one comparison in C for the whole array), None
+    or other text only of spaces. Which texts are errors or spaces is found among the distinct
+    values (one pass in C); only the cells holding those, and the ``touched`` cells (markers and
+    merged blocks: a marker's ExcelError may have blank text), are then decided one by one.
+    """
+    flat = values.reshape(-1)
+    if not flat.size:
+        return np.zeros(values.shape, dtype=bool)
+    try:
+        filled = flat != ""
+        distinct = set(flat)
+    except TypeError:  # an unhashable or uncomparable value (never from calamine): one cell at a time
+        for i, v in enumerate(flat):
             if type(v) is str and v in EXCEL_ERRORS:
-                arr[i] = ExcelError(v)
-        return arr, np.fromiter((_filled(v) for v in arr), dtype=bool, count=len(arr))
-    for k, v in enumerate(uniques):
-        if isinstance(v, str) and v in EXCEL_ERRORS:
+                flat[i] = ExcelError(v)
+        return np.fromiter((_filled(v) for v in flat), dtype=bool, count=flat.size).reshape(values.shape)
+    texts = list(compress(distinct, map(isinstance, distinct, repeat(str))))  # no Python step per value
+    errors = sorted(EXCEL_ERRORS.intersection(texts))
+    for v in errors + list(compress(texts, map(str.isspace, texts))):
+        cells = np.flatnonzero(flat == v)
+        if v in errors:
             error = ExcelError(v)
-            for i in np.flatnonzero(codes == k).tolist():
-                if type(arr[i]) is str:
-                    arr[i] = error
-    filled = np.fromiter((_filled(v) for v in uniques), dtype=bool, count=len(uniques))[codes]
-    missing = codes < 0  # None / NaN / NaT: pandas gives them no code
-    if missing.any():
-        filled[missing] = [_filled(v) for v in arr[missing]]
-    return arr, filled
+            for i in cells.tolist():
+                if type(flat[i]) is str:
+                    flat[i] = error
+        filled[cells] = [_filled(x) for x in flat[cells].tolist()]
+    if None in distinct:
+        filled[[x is None for x in flat.tolist()]] = False
+    filled = filled.reshape(values.shape)
+    for i, k in touched:
+        filled[i, k] = _filled(values[i, k])
+    return filled
+
+
+def _any_filled(column: np.ndarray) -> bool:
+    """Whether any cell of a column of calamine's values is filled (:func:`_filled`): "" never is."""
+    return any(map(_filled, column[column != ""].tolist()))
 
 
 def _filled(v: object) -> bool:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import jsonschema
 
+from partnership_xl.findings import Finding
+from partnership_xl.model import finding_dicts, findings_json
 from partnership_xl.schemafiles import load_schema
 from tests.conftest import CLEAN, row
 
@@ -25,3 +29,25 @@ def test_the_json_has_the_column_and_meets_its_schema(run):
     schema = load_schema("findings.schema.json")
     jsonschema.validate(data, schema)
     assert [(f["code"], f["column"]) for f in data["findings"]] == [("DQ004", "Risk likelihood (1-5)")]
+
+
+def test_the_json_text_is_json_dumps_of_the_json(run):
+    """json_text writes the findings itself (fast): exactly what json.dumps(as_json(), indent=2) writes."""
+    odd = 'Quote " backslash \\ tab \t newline \n % {} £ — é ✓ \U0001f600'
+    headers = list(CLEAN) + [f"Notes {odd}"]
+    result = run([row(ref=f"P1 {odd}", name=odd, lead_officer=None, **{"Risk likelihood (1-5)": odd}), row(ref="P2")],
+                 headers=headers, drop=("Last reviewed",))
+    assert len(result.findings) > 3
+    assert result.json_text() == json.dumps(result.as_json(), ensure_ascii=False, indent=2)
+    empty = run([])
+    assert empty.json_text() == json.dumps(empty.as_json(), ensure_ascii=False, indent=2)
+
+
+def test_findings_json_leaves_what_is_not_text_to_json_dumps():
+    findings = [Finding("DQ002", "P1", "Register", "B2", 2, "name", "Required value missing: \x07 \x1f \u2028."),
+                Finding("DQ009", "", "Register", "AB4", 4, "", "Column not recognised.")]
+    heading = {"name": "Name \"1\"", "": "Own"}.get
+    assert findings_json(findings, lambda f: heading(f.field)) == json.dumps(finding_dicts(findings, lambda f: heading(f.field)), ensure_ascii=False, indent=2)
+    assert findings_json([]) == "[]"
+    assert findings_json([Finding("DQ002", "P1", "Register", "B2", True, "name", "x")]) is None  # json.dumps writes true
+    assert findings_json([Finding("DQ002", None, "Register", "B2", 2, "name", "x")]) is None  # ... and null
