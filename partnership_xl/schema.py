@@ -63,6 +63,8 @@ class RuleRun:
             fields = set(found.field[found.mask].unique()) if isinstance(found.field, pd.Series) else {found.field}
             if found.mask.any() and not fields <= declared:
                 raise RuntimeError(f"Rule {code} pointed at {sorted(fields - declared)}, which its @points_at does not name.")
+            if found.mask.any() and not all(self.ctx.has(f) for f in fields):  # the schema has no column there to report it on
+                raise RuntimeError(f"Rule {code} pointed at {sorted(f for f in fields if not self.ctx.has(f))}, a column this register lacks.")
         return found
 
     def passes(self, code: str, column: str) -> pd.Series:

@@ -205,3 +205,15 @@ def test_a_rule_pointing_where_it_did_not_declare_is_a_programming_error_not_a_l
     ctx = Context(table=pd.DataFrame(index=index), blank=pd.DataFrame(index=index), settings=Settings(), as_of=pd.Timestamp(_date(2026, 11, 25)))
     with pytest.raises(RuntimeError, match="PP999 pointed at \\['notes'\\]"):
         RuleRun(ctx, {"PP999": stray}).hit("PP999")
+
+
+def test_a_rule_pointing_at_a_column_the_register_lacks_is_a_programming_error_not_a_lost_finding():
+    index = pd.Index([2, 3], name="row")
+
+    def absent(ctx):
+        return Hit(pd.Series([True, False], index=index), "notes", "x")
+
+    absent.points_at = ("notes",)
+    ctx = Context(table=pd.DataFrame(index=index), blank=pd.DataFrame(index=index), settings=Settings(), as_of=pd.Timestamp(_date(2026, 11, 25)))
+    with pytest.raises(RuntimeError, match="a column this register lacks"):
+        RuleRun(ctx, {"PP998": absent}).hit("PP998")
