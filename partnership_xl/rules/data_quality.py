@@ -12,6 +12,8 @@ docstrings, and the registry lists their codes beside the rules'.
 from __future__ import annotations
 
 from ..fields import alias_index, fields_by_name, header_key
+from ..normalise import parse_text
+from ..suggest import alias_line
 
 #: Code → user text (what it means, a firing and a passing example), as ``partnership-xl rules CODE`` prints it.
 DATA_QUALITY: dict[str, str] = {
@@ -80,8 +82,6 @@ def column_message(code: str, register, key: str | int) -> str:
         return f"Column '{text}' repeats a column already read as {already}: only the first is checked."
     text = register.unknown[key]
     if key in register.suggestions:
-        from ..suggest import alias_line
-
         suggestion = register.suggestions[key]
         return (f"Column '{text}' is not a register field and is not checked; it looks like {suggestion.header} "
                 f"({suggestion.field}): to check it as that, add this line under [aliases] in partnership-xl.toml: "
@@ -93,8 +93,6 @@ def column_message(code: str, register, key: str | int) -> str:
 
 def cell_message(code: str, field: str | None, value: object, risk_scale: int = 5) -> str:
     """The message of a data-quality finding on a cell of ``field`` (None: a column that is not a field) holding ``value``."""
-    from ..normalise import parse_text
-
     if code == "DQ007":
         return f"Excel error value {value} in this cell: fix the formula or the value."
     if code == "DQ008":
